@@ -1,0 +1,199 @@
+package io.kinesin.kernel.process;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * The glibc calls kinesin makes, bound with the FFM API (Java 22+). Nothing outside this
+ * package sees a {@link MemorySegment}: callers use {@link Spawner}, {@link Reaper},
+ * {@link Terminal}, {@link Pipes}.
+ *
+ * <p>Why FFM and not jnr-ffi: on this machine's JDK 25 a spawn through FFM starts in half
+ * the time of the same spawn through jnr-ffi (0.06 s vs 0.11 s with an AOT cache), uses
+ * 9 MB less RSS, and needs no native stub extracted into {@code /tmp} (which fails on a
+ * read-only or noexec {@code /tmp}, common in hardened containers).
+ *
+ * <p>Handles are grouped in holder classes so a mode links only what it calls.
+ */
+final class Libc {
+
+    static final Linker LINKER = Linker.nativeLinker();
+    static final SymbolLookup LIBC = LINKER.defaultLookup();
+    static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    // errno values used by name (Linux, all architectures kinesin runs on)
+    static final int EPERM = 1;
+    static final int ENOENT = 2;
+    static final int ESRCH = 3;
+    static final int EINTR = 4;
+    static final int EBADF = 9;
+    static final int ECHILD = 10;
+    static final int EAGAIN = 11;
+    static final int EACCES = 13;
+    static final int ENOTDIR = 20;
+    static final int ENOEXEC = 8;
+    static final int ENOTTY = 25;
+
+    static final int SIGSET_BYTES = 128;
+
+    private Libc() {
+    }
+
+    static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
+        return LINKER.downcallHandle(symbol(name).orElseThrow(
+                () -> new UnsatisfiedLinkError("glibc has no " + name + "; kinesin needs glibc 2.29 or later")), fd, options);
+    }
+
+    static Optional<MemorySegment> symbol(String name) {
+        return LIBC.find(name);
+    }
+
+    /** A function that reports failure in errno: the handle takes the call-state segment first. */
+    static MethodHandle bindErrno(String name, FunctionDescriptor fd) {
+        return bind(name, fd, CAPTURE_ERRNO);
+    }
+
+    static FunctionDescriptor ints(int count) {
+        ValueLayout[] args = new ValueLayout[count];
+        java.util.Arrays.fill(args, JAVA_INT);
+        return FunctionDescriptor.of(JAVA_INT, args);
+    }
+
+    static int errno(MemorySegment callState) {
+        return (int) ERRNO.get(callState, 0L);
+    }
+
+    static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(t);
+    }
+
+    /** {@code ENOENT} and glibc's text for an errno value. */
+    static String describe(int errno) {
+        return Errno.describe(errno);
+    }
+
+    /** Calls kinesin makes in every mode. */
+    static final class Core {
+        static final MethodHandle GETPID = bind("getpid", FunctionDescriptor.of(JAVA_INT));
+        static final MethodHandle GETPGRP = bind("getpgrp", FunctionDescriptor.of(JAVA_INT));
+        static final MethodHandle KILL = bindErrno("kill", ints(2));
+        static final MethodHandle WAITPID = bindErrno("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle PRCTL = bindErrno("prctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+        static final MethodHandle SIGACTION = bindErrno("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle SIGEMPTYSET = bind("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle SIGFILLSET = bind("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle SIGADDSET = bind("sigaddset", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle PTHREAD_SIGMASK = bind("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle ACCESS = bindErrno("access", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
+        private Core() {
+        }
+    }
+
+    /** posix_spawn and its attribute/file-action setters. */
+    static final class Spawn {
+        static final MethodHandle SPAWN = bind("posix_spawn",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        static final MethodHandle ATTR_INIT = bind("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle ATTR_DESTROY = bind("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle ATTR_SETFLAGS = bind("posix_spawnattr_setflags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
+        static final MethodHandle ATTR_SETSIGMASK = bind("posix_spawnattr_setsigmask", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle ATTR_SETSIGDEFAULT = bind("posix_spawnattr_setsigdefault", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle ATTR_SETPGROUP = bind("posix_spawnattr_setpgroup", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle FA_INIT = bind("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle FA_DESTROY = bind("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle FA_ADDDUP2 = bind("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        static final MethodHandle FA_ADDOPEN = bind("posix_spawn_file_actions_addopen",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        static final MethodHandle FA_ADDCLOSE = bind("posix_spawn_file_actions_addclose", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle FA_ADDCHDIR = bind("posix_spawn_file_actions_addchdir_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        /** glibc 2.34+; older glibc closes the inherited fds one by one. */
+        static final MethodHandle FA_ADDCLOSEFROM = symbol("posix_spawn_file_actions_addclosefrom_np")
+                .map(s -> LINKER.downcallHandle(s, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)))
+                .orElse(null);
+
+        static final short SETPGROUP = 0x02;
+        static final short SETSIGDEF = 0x04;
+        static final short SETSIGMASK = 0x08;
+        static final short SETSID = 0x80;
+        static final long ATTR_BYTES = 512; // sizeof(posix_spawnattr_t) is 336 on x86_64 and aarch64
+        static final long FILE_ACTIONS_BYTES = 128; // 80
+
+        private Spawn() {
+        }
+    }
+
+    /** Terminal (job control) calls: only the {@code --} mode on a terminal links these. */
+    static final class Tty {
+        static final MethodHandle ISATTY = bind("isatty", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle TCGETPGRP = bindErrno("tcgetpgrp", ints(1));
+        static final MethodHandle TCSETPGRP = bindErrno("tcsetpgrp", ints(2));
+
+        private Tty() {
+        }
+    }
+
+    /** Pipes and fds, for the log pump. */
+    static final class Io {
+        static final MethodHandle PIPE2 = bindErrno("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle READ = bindErrno("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle WRITE = bindErrno("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle CLOSE = bindErrno("close", ints(1));
+        static final MethodHandle POLL = bindErrno("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final MethodHandle EVENTFD = bindErrno("eventfd", ints(2));
+        static final MethodHandle OPEN = bindErrno("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+        static final int O_RDONLY = 0;
+        static final int O_WRONLY = 1;
+        static final int O_RDWR = 2;
+        static final int O_CREAT = 0100;
+        static final int O_APPEND = 02000;
+        static final int O_CLOEXEC = 02000000;
+        static final int EFD_CLOEXEC = 02000000;
+        static final int EFD_NONBLOCK = 04000;
+
+        private Io() {
+        }
+    }
+
+    /** Allocates a NUL-terminated C string of raw bytes. */
+    static MemorySegment cString(Arena arena, byte[] bytes) {
+        MemorySegment s = arena.allocate(bytes.length + 1L);
+        MemorySegment.copy(bytes, 0, s, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        s.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
+        return s;
+    }
+
+    /** A NULL-terminated array of C strings (argv, envp). */
+    static MemorySegment cStringArray(Arena arena, java.util.List<byte[]> strings) {
+        MemorySegment array = arena.allocate(ADDRESS, strings.size() + 1L);
+        for (int i = 0; i < strings.size(); i++) {
+            array.setAtIndex(ADDRESS, i, cString(arena, strings.get(i)));
+        }
+        array.setAtIndex(ADDRESS, strings.size(), MemorySegment.NULL);
+        return array;
+    }
+}

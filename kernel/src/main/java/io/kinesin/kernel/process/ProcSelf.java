@@ -1,0 +1,144 @@
+package io.kinesin.kernel.process;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * What {@code /proc} says about kinesin itself: its argv and environment as raw bytes (the
+ * JVM decodes {@code main}'s args and {@code System.getenv()} into Strings, which loses
+ * bytes that are not valid in the locale's charset), and its children.
+ */
+public final class ProcSelf {
+
+    /** Set by bin/kinesin: base64 of the environment it was started with, before sh touched it. */
+    static final String LAUNCH_ENVIRONMENT = "KINESIN_ENVIRON";
+    /** Set by bin/kinesin for the JVM only; children never see it unless it was there before. */
+    static final String SR_SIGNUM = "_JAVA_SR_SIGNUM";
+
+    private ProcSelf() {
+    }
+
+    /** The last {@code count} entries of this process's argv: what main() got, as bytes. */
+    public static List<byte[]> arguments(int count) {
+        List<byte[]> all = split(read(Path.of("/proc/self/cmdline")));
+        if (all.size() < count) {
+            throw new IllegalStateException("/proc/self/cmdline has " + all.size() + " entries, main() got " + count);
+        }
+        return List.copyOf(all.subList(all.size() - count, all.size()));
+    }
+
+    /**
+     * The environment kinesin was started with, which is what children inherit. bin/kinesin
+     * is a sh script, and sh adds and changes variables (dash adds PWD; bash also SHLVL and _)
+     * and reorders them; it therefore passes the untouched original along in
+     * {@value #LAUNCH_ENVIRONMENT}, and that is what this returns, byte for byte and in order.
+     * Without it (a JVM started some other way) this is the JVM's own environment, minus
+     * {@value #SR_SIGNUM} if bin/kinesin set it.
+     */
+    public static List<byte[]> environment() {
+        return launchEnvironment(read(Path.of("/proc/self/environ")), System.getProperty("kinesin.launcher") != null);
+    }
+
+    static List<byte[]> launchEnvironment(byte[] environ, boolean fromLauncher) {
+        List<byte[]> entries = split(environ);
+        byte[] prefix = (LAUNCH_ENVIRONMENT + "=").getBytes(StandardCharsets.US_ASCII);
+        for (byte[] e : entries) {
+            if (startsWith(e, prefix)) {
+                byte[] original = Base64.getMimeDecoder().decode(Arrays.copyOfRange(e, prefix.length, e.length));
+                return split(original);
+            }
+        }
+        if (!fromLauncher) {
+            return entries;
+        }
+        byte[] sr = (SR_SIGNUM + "=").getBytes(StandardCharsets.US_ASCII);
+        List<byte[]> out = new ArrayList<>(entries.size());
+        for (byte[] e : entries) {
+            if (!startsWith(e, sr)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** Pids of this process's children (started by kinesin or adopted), live or zombie. */
+    public static List<Integer> children() {
+        List<Integer> pids = new ArrayList<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                String text;
+                try {
+                    text = Files.readString(task.resolve("children"), StandardCharsets.US_ASCII);
+                } catch (NoSuchFileException e) {
+                    if (!Files.exists(task)) {
+                        continue; // the thread ended meanwhile
+                    }
+                    return childrenByScan(); // a kernel without CONFIG_PROC_CHILDREN
+                }
+                for (String pid : text.trim().split("\\s+")) {
+                    if (!pid.isEmpty()) {
+                        pids.add(Integer.parseInt(pid));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/self/task: " + e.getMessage(), e);
+        }
+        return pids;
+    }
+
+    private static List<Integer> childrenByScan() throws IOException {
+        int self = Processes.pid();
+        List<Integer> pids = new ArrayList<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+            for (Path p : procs) {
+                try {
+                    String stat = Files.readString(p.resolve("stat"), StandardCharsets.ISO_8859_1);
+                    String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    if (Integer.parseInt(after[1]) == self) {
+                        pids.add(Integer.parseInt(p.getFileName().toString()));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the process ended while we looked
+                }
+            }
+        }
+        return pids;
+    }
+
+    private static byte[] read(Path path) {
+        try {
+            return Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Splits NUL-terminated entries ({@code a\0b\0}); a missing final NUL is tolerated. */
+    static List<byte[]> split(byte[] data) {
+        List<byte[]> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] == 0) {
+                out.add(Arrays.copyOfRange(data, start, i));
+                start = i + 1;
+            }
+        }
+        if (start < data.length) {
+            out.add(Arrays.copyOfRange(data, start, data.length));
+        }
+        return out;
+    }
+
+    private static boolean startsWith(byte[] a, byte[] prefix) {
+        return a.length >= prefix.length && Arrays.equals(a, 0, prefix.length, prefix, 0, prefix.length);
+    }
+}

@@ -1,0 +1,138 @@
+package io.kinesin.kernel.process;
+
+import io.kinesin.spi.Signal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Collection;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/** Process-wide calls: who we are, signalling others, our own signal state. */
+public final class Processes {
+
+    private static final int PR_SET_CHILD_SUBREAPER = 36;
+    private static final int SIG_UNBLOCK = 1;
+    private static final int SIG_BLOCK = 0;
+    private static final long SIG_IGN = 1;
+    private static final long SIGACTION_BYTES = 256; // sizeof(struct sigaction) is 152 on x86_64
+
+    private Processes() {
+    }
+
+    public static int pid() {
+        try {
+            return (int) Libc.Core.GETPID.invokeExact();
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    public static int processGroup() {
+        try {
+            return (int) Libc.Core.GETPGRP.invokeExact();
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /**
+     * Sends a signal to a process ({@code group} false) or to the process group it leads.
+     *
+     * @return false if no such process (or group) exists any more; other failures throw
+     */
+    public static boolean kill(int pid, Signal signal, boolean group) {
+        if (pid <= 1) {
+            throw new IllegalArgumentException("refusing to signal pid " + pid);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            int r = (int) Libc.Core.KILL.invokeExact(state, group ? -pid : pid, signal.number());
+            if (r == 0) {
+                return true;
+            }
+            int errno = Libc.errno(state);
+            if (errno == Libc.ESRCH) {
+                return false;
+            }
+            throw new NativeException("kill(" + (group ? -pid : pid) + ", " + signal.sigName() + ")", errno);
+        } catch (NativeException | IllegalArgumentException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Makes orphaned descendants reparent to this process (what PID 1 gets for free). */
+    public static void becomeSubreaper() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            int r = (int) Libc.Core.PRCTL.invokeExact(state, PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
+            if (r != 0) {
+                throw new NativeException("prctl(PR_SET_CHILD_SUBREAPER)", Libc.errno(state));
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /**
+     * Sets a signal that this process inherited as ignored back to its default action, so the
+     * JVM will install a handler for it (it refuses to for ignored TERM, INT and HUP).
+     *
+     * @return true if it was ignored
+     */
+    public static boolean resetIfIgnored(Signal signal) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            MemorySegment old = arena.allocate(SIGACTION_BYTES, 16);
+            int r = (int) Libc.Core.SIGACTION.invokeExact(state, signal.number(), MemorySegment.NULL, old);
+            if (r != 0 || old.get(JAVA_LONG, 0) != SIG_IGN) {
+                return false;
+            }
+            MemorySegment dfl = arena.allocate(SIGACTION_BYTES, 16); // zeroed: SIG_DFL, empty mask, no flags
+            r = (int) Libc.Core.SIGACTION.invokeExact(state, signal.number(), dfl, MemorySegment.NULL);
+            if (r != 0) {
+                throw new NativeException("sigaction(" + signal.sigName() + ", SIG_DFL)", Libc.errno(state));
+            }
+            return true;
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /**
+     * Unblocks signals in the calling thread; threads it creates afterwards inherit that mask.
+     * A mask inherited from kinesin's parent would otherwise keep those signals pending forever.
+     */
+    public static void unblock(Collection<Signal> signals) {
+        changeMask(SIG_UNBLOCK, signals);
+    }
+
+    /** Blocks signals in the calling thread only. */
+    static void block(Collection<Signal> signals) {
+        changeMask(SIG_BLOCK, signals);
+    }
+
+    private static void changeMask(int how, Collection<Signal> signals) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment set = arena.allocate(Libc.SIGSET_BYTES, 8);
+            int r = (int) Libc.Core.SIGEMPTYSET.invokeExact(set);
+            for (Signal s : signals) {
+                r = (int) Libc.Core.SIGADDSET.invokeExact(set, s.number());
+            }
+            r = (int) Libc.Core.PTHREAD_SIGMASK.invokeExact(how, set, MemorySegment.NULL);
+            if (r != 0) {
+                throw new NativeException("pthread_sigmask", r);
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+}

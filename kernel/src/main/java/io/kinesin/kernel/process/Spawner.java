@@ -1,0 +1,216 @@
+package io.kinesin.kernel.process;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * Starts children with glibc's posix_spawn (a vfork-style clone, cheap even from a large JVM).
+ * Every child gets: a new session (or process group), an empty signal mask, every signal at
+ * its default action, and no fd of kinesin's but 0, 1, 2 and what its {@link SpawnSpec} hands
+ * it. argv, environment and working directory reach it byte for byte.
+ *
+ * <p>The program is looked up in the child's own PATH the way execvp(3) does it, including
+ * running a script without a {@code #!} line with /bin/sh.
+ */
+public final class Spawner {
+
+    private static final byte[] DEFAULT_PATH = "/bin:/usr/bin".getBytes();
+    private static final byte[] PATH_PREFIX = "PATH=".getBytes();
+    private static final byte[] SH = "/bin/sh".getBytes();
+    private static final int X_OK = 1;
+    private static final int F_OK = 0;
+
+    /**
+     * Starts the child.
+     *
+     * @return its pid
+     * @throws SpawnException if the program cannot be executed (the child never ran)
+     */
+    public int spawn(SpawnSpec spec) throws SpawnException {
+        byte[] program = resolve(spec.argv().get(0), pathOf(spec.environment()), spec.workdir());
+        try (Arena arena = Arena.ofConfined()) {
+            int pid;
+            try {
+                pid = spawn(arena, program, spec.argv(), spec);
+            } catch (SpawnException e) {
+                if (e.errno() != Libc.ENOEXEC) {
+                    throw e;
+                }
+                List<byte[]> viaShell = new ArrayList<>(spec.argv().size() + 1);
+                viaShell.add(SH);
+                viaShell.add(program);
+                viaShell.addAll(spec.argv().subList(1, spec.argv().size()));
+                pid = spawn(arena, SH, viaShell, spec);
+            }
+            return pid;
+        }
+    }
+
+    private int spawn(Arena arena, byte[] program, List<byte[]> argv, SpawnSpec spec) throws SpawnException {
+        MemorySegment attr = arena.allocate(Libc.Spawn.ATTR_BYTES, 16);
+        MemorySegment actions = arena.allocate(Libc.Spawn.FILE_ACTIONS_BYTES, 16);
+        MemorySegment pid = arena.allocate(JAVA_INT);
+        try {
+            check((int) Libc.Spawn.ATTR_INIT.invokeExact(attr), "posix_spawnattr_init");
+            check((int) Libc.Spawn.FA_INIT.invokeExact(actions), "posix_spawn_file_actions_init");
+            try {
+                configure(arena, attr, actions, spec);
+                int r = (int) Libc.Spawn.SPAWN.invokeExact(pid, Libc.cString(arena, program), actions, attr,
+                        Libc.cStringArray(arena, argv), Libc.cStringArray(arena, spec.environment()));
+                if (r != 0) {
+                    throw new SpawnException(program, r);
+                }
+                return pid.get(JAVA_INT, 0);
+            } finally {
+                int ignored = (int) Libc.Spawn.FA_DESTROY.invokeExact(actions);
+                ignored = (int) Libc.Spawn.ATTR_DESTROY.invokeExact(attr);
+            }
+        } catch (SpawnException | NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    private static void configure(Arena arena, MemorySegment attr, MemorySegment actions, SpawnSpec spec) throws Throwable {
+        short flags = (short) (Libc.Spawn.SETSIGMASK | Libc.Spawn.SETSIGDEF
+                | (spec.session() == SpawnSpec.Session.NEW_SESSION ? Libc.Spawn.SETSID : Libc.Spawn.SETPGROUP));
+        check((int) Libc.Spawn.ATTR_SETFLAGS.invokeExact(attr, flags), "posix_spawnattr_setflags");
+        MemorySegment none = arena.allocate(Libc.SIGSET_BYTES, 8);
+        MemorySegment all = arena.allocate(Libc.SIGSET_BYTES, 8);
+        check((int) Libc.Core.SIGEMPTYSET.invokeExact(none), "sigemptyset");
+        check((int) Libc.Core.SIGFILLSET.invokeExact(all), "sigfillset");
+        check((int) Libc.Spawn.ATTR_SETSIGMASK.invokeExact(attr, none), "posix_spawnattr_setsigmask");
+        check((int) Libc.Spawn.ATTR_SETSIGDEFAULT.invokeExact(attr, all), "posix_spawnattr_setsigdefault");
+        if (spec.session() == SpawnSpec.Session.NEW_PROCESS_GROUP) {
+            check((int) Libc.Spawn.ATTR_SETPGROUP.invokeExact(attr, 0), "posix_spawnattr_setpgroup");
+        }
+        if (spec.workdir() != null) {
+            check((int) Libc.Spawn.FA_ADDCHDIR.invokeExact(actions, Libc.cString(arena, spec.workdir())),
+                    "posix_spawn_file_actions_addchdir_np");
+        }
+        stdio(arena, actions, 0, spec.stdin());
+        stdio(arena, actions, 1, spec.stdout());
+        stdio(arena, actions, 2, spec.stderr());
+        closeTheRest(actions);
+    }
+
+    private static void stdio(Arena arena, MemorySegment actions, int fd, SpawnSpec.Stdio stdio) throws Throwable {
+        switch (stdio) {
+            case SpawnSpec.Stdio.Inherit i -> {
+            }
+            case SpawnSpec.Stdio.Open o -> check((int) Libc.Spawn.FA_ADDOPEN.invokeExact(actions, fd,
+                    Libc.cString(arena, o.path()), o.flags(), 0644), "posix_spawn_file_actions_addopen");
+            case SpawnSpec.Stdio.Dup d -> check((int) Libc.Spawn.FA_ADDDUP2.invokeExact(actions, d.fd(), fd),
+                    "posix_spawn_file_actions_adddup2");
+        }
+    }
+
+    /** Closes every fd above 2 in the child: the JVM's jars, sockets and pipes stay ours. */
+    private static void closeTheRest(MemorySegment actions) throws Throwable {
+        if (Libc.Spawn.FA_ADDCLOSEFROM != null) {
+            check((int) Libc.Spawn.FA_ADDCLOSEFROM.invokeExact(actions, 3), "posix_spawn_file_actions_addclosefrom_np");
+            return;
+        }
+        List<Integer> open = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path p : fds) {
+                open.add(Integer.parseInt(p.getFileName().toString()));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc/self/fd to close inherited fds: " + e.getMessage(), e);
+        }
+        for (int fd : open) {
+            if (fd > 2) {
+                check((int) Libc.Spawn.FA_ADDCLOSE.invokeExact(actions, fd), "posix_spawn_file_actions_addclose");
+            }
+        }
+    }
+
+    private static void check(int result, String call) {
+        if (result != 0) {
+            throw new NativeException(call, result);
+        }
+    }
+
+    /** The PATH entry of an environment, or null. */
+    static byte[] pathOf(List<byte[]> environment) {
+        for (byte[] entry : environment) {
+            if (startsWith(entry, PATH_PREFIX)) {
+                return Arrays.copyOfRange(entry, PATH_PREFIX.length, entry.length);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The file execvp(3) would run for this program name: itself if it has a '/', else the
+     * first executable match in PATH. Relative candidates are checked from {@code workdir}
+     * (null: kinesin's own), where the child will run them.
+     */
+    static byte[] resolve(byte[] program, byte[] path, byte[] workdir) throws SpawnException {
+        if (program.length == 0) {
+            throw new SpawnException(program, Libc.ENOENT);
+        }
+        if (indexOf(program, (byte) '/', 0) >= 0) {
+            return program;
+        }
+        byte[] dirs = path != null ? path : DEFAULT_PATH;
+        boolean sawUnexecutable = false;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            int start = 0;
+            while (start <= dirs.length) {
+                int end = indexOf(dirs, (byte) ':', start);
+                if (end < 0) {
+                    end = dirs.length;
+                }
+                byte[] candidate = join(Arrays.copyOfRange(dirs, start, end), program);
+                byte[] checked = workdir != null && candidate[0] != '/' ? join(workdir, candidate) : candidate;
+                MemorySegment c = Libc.cString(arena, checked);
+                if ((int) Libc.Core.ACCESS.invokeExact(state, c, X_OK) == 0) {
+                    return candidate;
+                }
+                if ((int) Libc.Core.ACCESS.invokeExact(state, c, F_OK) == 0) {
+                    sawUnexecutable = true;
+                }
+                start = end + 1;
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+        throw new SpawnException(program, sawUnexecutable ? Libc.EACCES : Libc.ENOENT);
+    }
+
+    private static byte[] join(byte[] dir, byte[] program) {
+        if (dir.length == 0) {
+            return program; // an empty PATH entry is the current directory
+        }
+        byte[] out = Arrays.copyOf(dir, dir.length + 1 + program.length);
+        out[dir.length] = '/';
+        System.arraycopy(program, 0, out, dir.length + 1, program.length);
+        return out;
+    }
+
+    private static boolean startsWith(byte[] a, byte[] prefix) {
+        return a.length >= prefix.length && Arrays.equals(a, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static int indexOf(byte[] a, byte b, int from) {
+        for (int i = from; i < a.length; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
