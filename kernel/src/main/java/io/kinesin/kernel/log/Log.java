@@ -1,0 +1,203 @@
+package io.kinesin.kernel.log;
+
+import io.kinesin.kernel.supervise.Durations;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+
+/**
+ * kinesin's own log: one line per event, logfmt ({@code ts=… level=info msg=spawned service=web pid=42})
+ * or JSON, on stderr. Each line is written with a single write, so lines from several threads never mix.
+ */
+public final class Log {
+
+    /** Severity, most severe first. */
+    public enum Level {
+        ERROR, WARN, INFO, DEBUG;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Level parse(String text) {
+            for (Level l : values()) {
+                if (l.label().equals(text.strip().toLowerCase(Locale.ROOT))) {
+                    return l;
+                }
+            }
+            throw new IllegalArgumentException("unknown log level \"" + text + "\"; expected error, warn, info, debug");
+        }
+    }
+
+    /** Line syntax. */
+    public enum Format {
+        LOGFMT, JSON;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Format parse(String text) {
+            for (Format f : values()) {
+                if (f.label().equals(text.strip().toLowerCase(Locale.ROOT))) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("unknown log format \"" + text + "\"; expected logfmt, json");
+        }
+    }
+
+    private final Format format;
+    private final Level threshold;
+    private final OutputStream out;
+
+    public Log(Format format, Level threshold, OutputStream out) {
+        this.format = format;
+        this.threshold = threshold;
+        this.out = out;
+    }
+
+    /** A log on kinesin's stderr. */
+    public static Log stderr(Format format, Level threshold) {
+        return new Log(format, threshold, new FileOutputStream(FileDescriptor.err));
+    }
+
+    public Log withSettings(Format format, Level threshold) {
+        return new Log(format, threshold, out);
+    }
+
+    public Format format() {
+        return format;
+    }
+
+    public Level threshold() {
+        return threshold;
+    }
+
+    public boolean enabled(Level level) {
+        return level.compareTo(threshold) <= 0;
+    }
+
+    public void error(String msg, Object... keyValues) {
+        log(Level.ERROR, msg, keyValues);
+    }
+
+    public void warn(String msg, Object... keyValues) {
+        log(Level.WARN, msg, keyValues);
+    }
+
+    public void info(String msg, Object... keyValues) {
+        log(Level.INFO, msg, keyValues);
+    }
+
+    public void debug(String msg, Object... keyValues) {
+        log(Level.DEBUG, msg, keyValues);
+    }
+
+    /**
+     * Logs {@code msg} with pairs of key and value; a null value leaves its key out.
+     * Durations print as {@code 1.5s}-style text.
+     */
+    public void log(Level level, String msg, Object... keyValues) {
+        if (!enabled(level)) {
+            return;
+        }
+        String ts = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        StringBuilder line = new StringBuilder(128);
+        if (format == Format.JSON) {
+            line.append("{\"ts\":");
+            json(line, ts);
+            line.append(",\"level\":");
+            json(line, level.label());
+            line.append(",\"msg\":");
+            json(line, msg);
+            for (int i = 0; i + 1 < keyValues.length; i += 2) {
+                if (keyValues[i + 1] != null) {
+                    line.append(",");
+                    json(line, String.valueOf(keyValues[i]));
+                    line.append(':');
+                    Object v = keyValues[i + 1];
+                    if (v instanceof Number || v instanceof Boolean) {
+                        line.append(v);
+                    } else {
+                        json(line, text(v));
+                    }
+                }
+            }
+            line.append("}\n");
+        } else {
+            line.append("ts=").append(ts).append(" level=").append(level.label()).append(" msg=");
+            logfmt(line, msg);
+            for (int i = 0; i + 1 < keyValues.length; i += 2) {
+                if (keyValues[i + 1] != null) {
+                    line.append(' ').append(keyValues[i]).append('=');
+                    logfmt(line, text(keyValues[i + 1]));
+                }
+            }
+            line.append('\n');
+        }
+        write(line.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private synchronized void write(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            // stderr is gone: nowhere left to say so
+        }
+    }
+
+    private static String text(Object v) {
+        return v instanceof Duration d ? Durations.human(d) : String.valueOf(v);
+    }
+
+    static void logfmt(StringBuilder sb, String v) {
+        boolean quote = v.isEmpty();
+        for (int i = 0; i < v.length() && !quote; i++) {
+            char c = v.charAt(i);
+            quote = c <= ' ' || c == '=' || c == '"' || c == '\\' || c == 0x7f;
+        }
+        if (!quote) {
+            sb.append(v);
+            return;
+        }
+        sb.append('"');
+        escape(sb, v);
+        sb.append('"');
+    }
+
+    static void json(StringBuilder sb, String v) {
+        sb.append('"');
+        escape(sb, v);
+        sb.append('"');
+    }
+
+    private static void escape(StringBuilder sb, String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+    }
+}

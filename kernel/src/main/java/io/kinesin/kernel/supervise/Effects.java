@@ -1,0 +1,29 @@
+package io.kinesin.kernel.supervise;
+
+import io.kinesin.kernel.process.SpawnException;
+import io.kinesin.spi.Signal;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@link Supervision} asks of the world. The real one spawns and signals processes and
+ * runs timers; tests record the calls and hand out fake pids. Called on the supervisor's
+ * thread only.
+ */
+public interface Effects {
+
+    /** Starts a process for this instance of the service. */
+    int spawn(ServiceSpec service, int instance) throws SpawnException;
+
+    /** Sends a signal to a pid, or to the process group it leads. */
+    void signal(int pid, Signal signal, boolean group);
+
+    /** Wakes the supervisor with {@code timer} after {@code delay}, replacing a pending one. */
+    void schedule(Timer timer, Duration delay);
+
+    void cancel(Timer timer);
+
+    /** Pids of kinesin's children now: those it started and orphans it adopted. */
+    List<Integer> children();
+}

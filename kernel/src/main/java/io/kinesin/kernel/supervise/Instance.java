@@ -1,0 +1,48 @@
+package io.kinesin.kernel.supervise;
+
+import io.kinesin.spi.ExitStatus;
+import io.kinesin.spi.Signal;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Set;
+
+/** One instance of a service and its state. Owned by the supervisor's thread. */
+final class Instance {
+
+    final ServiceSpec service;
+    final int index;
+    State state = State.STARTING;
+    int pid;
+    long startedNanos;
+    Instant startedAt;
+    int restarts;
+    int attempt;
+    final Deque<Long> deaths = new ArrayDeque<>();
+    ExitStatus lastExit;
+    boolean everStarted;
+    boolean everReady;
+    String failure;
+    /** Signals kinesin sent this instance to stop it: a death by one of them is no failure. */
+    final Set<Signal> stopSignals = new HashSet<>();
+
+    Instance(ServiceSpec service, int index) {
+        this.service = service;
+        this.index = index;
+    }
+
+    String name() {
+        return service.replicas() > 1 ? service.name() + "." + index : service.name();
+    }
+
+    boolean in(State first, State... rest) {
+        return EnumSet.of(first, rest).contains(state);
+    }
+
+    InstanceView view() {
+        return new InstanceView(service.name(), index, state, state.hasProcess() ? pid : 0, startedAt, restarts, lastExit, failure);
+    }
+}

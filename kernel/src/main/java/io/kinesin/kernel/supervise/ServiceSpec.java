@@ -1,0 +1,32 @@
+package io.kinesin.kernel.supervise;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One supervised service: a command and the rules kinesin applies to its instances.
+ *
+ * @param replicas   how many identical instances run (each has its own number, 0-based)
+ * @param essential  when one of its instances ends for good, kinesin shuts down
+ * @param dependsOn  service name → what to wait for before starting
+ * @param stop       this service's own termination ladder
+ * @param forwarding how forwarded signals reach its instances (group or pid, rewrites)
+ */
+public record ServiceSpec(String name, Command command, int replicas, boolean essential, RestartPolicy restart,
+                          Backoff backoff, CrashLoop crashLoop, Map<String, Condition> dependsOn, Ladder stop,
+                          Forwarding forwarding) {
+
+    public ServiceSpec {
+        Objects.requireNonNull(name);
+        Objects.requireNonNull(command);
+        Objects.requireNonNull(restart);
+        Objects.requireNonNull(backoff);
+        Objects.requireNonNull(crashLoop);
+        Objects.requireNonNull(stop);
+        Objects.requireNonNull(forwarding);
+        dependsOn = Map.copyOf(dependsOn);
+        if (replicas < 1) {
+            throw new IllegalArgumentException("replicas must be at least 1, not " + replicas);
+        }
+    }
+}

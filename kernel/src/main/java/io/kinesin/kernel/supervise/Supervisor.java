@@ -1,0 +1,209 @@
+package io.kinesin.kernel.supervise;
+
+import io.kinesin.kernel.log.Log;
+import io.kinesin.kernel.process.ProcSelf;
+import io.kinesin.kernel.process.Processes;
+import io.kinesin.kernel.process.Reaper;
+import io.kinesin.kernel.process.SignalCatcher;
+import io.kinesin.kernel.process.SpawnException;
+import io.kinesin.kernel.process.SpawnSpec;
+import io.kinesin.kernel.process.Spawner;
+import io.kinesin.kernel.process.Terminal;
+import io.kinesin.spi.Signal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The supervisor's loop: one thread that owns {@link Supervision} and does its I/O. Signal
+ * handlers only post to its queue; SIGCHLD wakes it to reap; timers are deadlines it waits
+ * for. Spawning, reaping and signalling all happen on this thread, so no pid is signalled
+ * after it has been reaped.
+ */
+public final class Supervisor implements Effects {
+
+    private static final Object CHILD_EXITED = new Object();
+
+    private final Plan plan;
+    private final Log log;
+    private final Spawner spawner = new Spawner();
+    private final Reaper reaper;
+    private final Optional<JobControl> jobControl;
+    private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    private final AtomicBoolean childPending = new AtomicBoolean();
+    private final Map<Timer, Long> timers = new HashMap<>();
+    private final Supervision supervision;
+
+    /**
+     * @param terminal the controlling terminal to hand the one child of the {@code --} mode, if any
+     */
+    public Supervisor(Plan plan, Log log, Optional<Terminal> terminal) {
+        this.plan = plan;
+        this.log = log;
+        this.jobControl = terminal.map(t -> new JobControl(t, log));
+        this.reaper = new Reaper(jobControl.isPresent());
+        this.supervision = new Supervision(plan, this, Clock.SYSTEM, log);
+    }
+
+    /**
+     * Runs until everything has ended (see {@link Supervision}); returns kinesin's exit status.
+     * Catches the given signals (CHLD is always caught).
+     */
+    public int run(List<Signal> caught) {
+        List<Signal> all = new ArrayList<>(caught);
+        if (!all.contains(Signal.CHLD)) {
+            all.add(Signal.CHLD);
+        }
+        SignalCatcher.install(all, this::post);
+        if (Processes.pid() != 1) {
+            Processes.becomeSubreaper();
+        }
+        supervision.start();
+        while (!supervision.finished()) {
+            Object event;
+            try {
+                long wait = untilNextTimer();
+                event = wait < 0 ? events.take() : events.poll(wait, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("supervisor loop interrupted", e);
+            }
+            if (event == CHILD_EXITED) {
+                childPending.set(false);
+                reap();
+            } else if (event instanceof Signal s) {
+                if (s.equals(Signal.CONT)) {
+                    jobControl.ifPresent(JobControl::continued);
+                }
+                supervision.onSignal(s);
+            }
+            fireDueTimers();
+        }
+        return supervision.exitStatus();
+    }
+
+    public Supervision supervision() {
+        return supervision;
+    }
+
+    private void post(Signal s) {
+        if (s.equals(Signal.CHLD)) {
+            if (childPending.compareAndSet(false, true)) {
+                events.add(CHILD_EXITED);
+            }
+        } else {
+            events.add(s);
+        }
+    }
+
+    private void reap() {
+        for (Reaper.Change change : reaper.collect()) {
+            switch (change) {
+                case Reaper.Died d -> {
+                    jobControl.ifPresent(j -> j.died(d.pid()));
+                    supervision.onDeath(d.pid(), d.status());
+                }
+                case Reaper.Stopped s -> jobControl.ifPresent(j -> j.stopped(s.pid(), s.signal()));
+                case Reaper.Continued c -> {
+                }
+            }
+        }
+    }
+
+    private long untilNextTimer() {
+        long next = Long.MAX_VALUE;
+        for (long deadline : timers.values()) {
+            next = Math.min(next, deadline);
+        }
+        return next == Long.MAX_VALUE ? -1 : Math.max(0, next - System.nanoTime());
+    }
+
+    private void fireDueTimers() {
+        while (!supervision.finished()) {
+            long now = System.nanoTime();
+            Timer due = null;
+            long earliest = Long.MAX_VALUE;
+            for (var e : timers.entrySet()) {
+                if (e.getValue() - now <= 0 && e.getValue() < earliest) {
+                    due = e.getKey();
+                    earliest = e.getValue();
+                }
+            }
+            if (due == null) {
+                return;
+            }
+            timers.remove(due);
+            supervision.onTimer(due);
+        }
+    }
+
+    // ---- Effects ------------------------------------------------------------------------------
+
+    @Override
+    public int spawn(ServiceSpec service, int instance) throws SpawnException {
+        Command c = service.command();
+        List<byte[]> env = c.environment();
+        if (c.identify()) {
+            env = new ArrayList<>(env);
+            env.removeIf(e -> startsWith(e, "KINESIN_SERVICE=") || startsWith(e, "KINESIN_INSTANCE="));
+            env.add(("KINESIN_SERVICE=" + service.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            env.add(("KINESIN_INSTANCE=" + instance).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        SpawnSpec spec = new SpawnSpec(c.argv(), env, c.workdir(), c.session(), input(c.stdin()),
+                output(c.stdout()), output(c.stderr()));
+        int pid = spawner.spawn(spec);
+        jobControl.ifPresent(j -> j.spawned(pid));
+        return pid;
+    }
+
+    private static SpawnSpec.Stdio input(Command.Input in) {
+        return switch (in) {
+            case Command.Input.Inherit i -> SpawnSpec.Stdio.INHERIT;
+            case Command.Input.Null n -> SpawnSpec.Stdio.NULL;
+            case Command.Input.File f -> SpawnSpec.Stdio.readFile(f.path().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        };
+    }
+
+    private static SpawnSpec.Stdio output(Command.Output out) {
+        return switch (out) {
+            case Command.Output.Inherit i -> SpawnSpec.Stdio.INHERIT;
+            case Command.Output.Null n -> SpawnSpec.Stdio.NULL;
+            case Command.Output.Sinks s -> throw new UnsupportedOperationException("log sinks come with the log bus");
+        };
+    }
+
+    private static boolean startsWith(byte[] a, String prefix) {
+        byte[] p = prefix.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return a.length >= p.length && java.util.Arrays.equals(a, 0, p.length, p, 0, p.length);
+    }
+
+    @Override
+    public void signal(int pid, Signal signal, boolean group) {
+        if (!Processes.kill(pid, signal, group) && group) {
+            // the leader is gone but may have left its group; or it never had one (setsid failed)
+            Processes.kill(pid, signal, false);
+        }
+    }
+
+    @Override
+    public void schedule(Timer timer, Duration delay) {
+        timers.put(timer, System.nanoTime() + delay.toNanos());
+    }
+
+    @Override
+    public void cancel(Timer timer) {
+        timers.remove(timer);
+    }
+
+    @Override
+    public List<Integer> children() {
+        return ProcSelf.children();
+    }
+}
