@@ -1,0 +1,95 @@
+package io.kinesin.kernel;
+
+import io.kinesin.kernel.cli.CliModes;
+import io.kinesin.kernel.cli.CommandLine;
+import io.kinesin.kernel.cli.Help;
+import io.kinesin.kernel.cli.Invocation;
+import io.kinesin.kernel.cli.Options;
+import io.kinesin.kernel.cli.UsageException;
+import io.kinesin.kernel.log.Log;
+import io.kinesin.kernel.process.ProcSelf;
+import io.kinesin.kernel.process.SignalCatcher;
+import io.kinesin.kernel.process.Terminal;
+import io.kinesin.kernel.supervise.Plan;
+import io.kinesin.kernel.supervise.Supervisor;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * kinesin's entry point: parse, plan, supervise, exit with the status the plan's rule gives.
+ * Usage and config errors exit 2 with one line on stderr, before anything is started.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = run(CommandLine.parse(ProcSelf.arguments(args.length)));
+        } catch (UsageException e) {
+            System.err.println(e.getMessage());
+            status = 2;
+        }
+        exit(status);
+    }
+
+    static int run(Invocation invocation) throws UsageException {
+        return switch (invocation) {
+            case Invocation.Help h -> {
+                Help.print(System.out);
+                yield 0;
+            }
+            case Invocation.Version v -> {
+                System.out.println("kinesin " + version());
+                yield 0;
+            }
+            case Invocation.Single s -> {
+                Log log = log(s.options(), Log.Level.WARN);
+                Optional<Terminal> terminal = Terminal.ofStdin();
+                Plan plan = CliModes.single(s.options(), s.command(), ProcSelf.environment(), terminal.isPresent());
+                yield supervise(plan, log, terminal);
+            }
+            case Invocation.Multi m -> {
+                Log log = log(m.options(), Log.Level.WARN);
+                Plan plan = CliModes.multi(m.options(), m.commands(), ProcSelf.environment());
+                yield supervise(plan, log, Optional.empty());
+            }
+            case Invocation.Run r -> throw new UsageException("kinesin run: not available yet");
+            case Invocation.Check c -> throw new UsageException("kinesin check: not available yet");
+            case Invocation.Plugins p -> throw new UsageException("kinesin plugins: this build has no plugin support yet");
+        };
+    }
+
+    private static Log log(Options o, Log.Level modeDefault) throws UsageException {
+        if (o.http() != null) {
+            throw new UsageException("--http: the HTTP endpoint is not available in this build yet");
+        }
+        return Log.stderr(o.logFormat() == null ? Log.Format.LOGFMT : o.logFormat(),
+                o.logLevel() == null ? modeDefault : o.logLevel());
+    }
+
+    private static int supervise(Plan plan, Log log, Optional<Terminal> terminal) {
+        List<io.kinesin.spi.Signal> caught = SignalCatcher.catchable();
+        return new Supervisor(plan, log, terminal).run(caught);
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** Exits at once: nothing is left to clean up, and shutdown hooks would only slow PID 1's exit. */
+    private static void exit(int status) {
+        flush(System.out);
+        flush(System.err);
+        Runtime.getRuntime().halt(status);
+    }
+
+    private static void flush(PrintStream s) {
+        s.flush();
+    }
+}
