@@ -63,16 +63,19 @@ public final class FinishInstallTree {
                 "---", "/bin/sh", "-c", "trap 'exit 0' TERM; sleep 5 & wait");
         pb.environment().put("KINESIN_JAVA_HOME", javaHome);
         pb.environment().put("KINESIN_JAVA_OPTS", "-XX:AOTCacheOutput=" + aot + " -Xlog:aot=error");
+        Path output = Files.createTempFile("kinesin-aot-training", ".log");
         pb.redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        pb.redirectOutput(output.toFile());
         Process p = pb.start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new IllegalStateException("AOT training run of bin/kinesin did not finish in 120 s");
+            throw new IllegalStateException("AOT training run of bin/kinesin did not finish in 120 s:\n" + Files.readString(output));
         }
         if (!Files.isRegularFile(aot)) {
-            throw new IllegalStateException("AOT training run exited " + p.exitValue() + " without writing " + aot);
+            throw new IllegalStateException("AOT training run exited " + p.exitValue() + " without writing " + aot + ":\n"
+                    + Files.readString(output));
         }
+        Files.delete(output);
         System.out.println("[kinesin] AOT cache " + aot + " (" + Files.size(aot) / 1024 / 1024 + " MiB)");
     }
 }

@@ -26,7 +26,8 @@ public final class Defaults {
 
     /**
      * {@code -s}, {@code -g}/{@code --no-group} and {@code -r}. By default every signal kinesin
-     * can catch is forwarded except CHLD and the ladder's own signals (which the ladder sends).
+     * can catch is forwarded except CHLD and the ladder's own: TERM, which starts the ladder at
+     * once, and the signals the ladder sends.
      *
      * @param what names the options in error messages ({@code -s}, {@code kinesin.signals.forward})
      */
@@ -37,6 +38,7 @@ public final class Defaults {
         if (forward.isEmpty()) {
             set.addAll(catchable);
             set.remove(Signal.CHLD);
+            set.remove(Signal.TERM);
             ladder.signals().forEach(set::remove);
         } else {
             for (Signal s : forward) {

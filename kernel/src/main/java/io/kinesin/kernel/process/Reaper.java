@@ -87,15 +87,15 @@ public final class Reaper {
     }
 
     static Change decode(int pid, int raw) {
+        if (raw == 0xffff) {
+            return new Continued(pid);
+        }
         int low = raw & 0x7f;
         if (low == 0) {
             return new Died(pid, ExitStatus.exited((raw >> 8) & 0xff));
         }
         if (low == 0x7f) {
             return new Stopped(pid, new Signal((raw >> 8) & 0xff));
-        }
-        if (raw == 0xffff) {
-            return new Continued(pid);
         }
         return new Died(pid, new ExitStatus.Killed(new Signal(low), (raw & 0x80) != 0));
     }

@@ -10,7 +10,7 @@ public final class SpawnException extends Exception {
     private final int errno;
     private final String program;
 
-    SpawnException(byte[] program, int errno) {
+    public SpawnException(byte[] program, int errno) {
         super("cannot execute " + new String(program, StandardCharsets.UTF_8) + ": " + Errno.describe(errno));
         this.errno = errno;
         this.program = new String(program, StandardCharsets.UTF_8);

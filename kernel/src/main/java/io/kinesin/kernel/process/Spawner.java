@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import java.lang.foreign.ValueLayout;
+
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
@@ -86,9 +88,11 @@ public final class Spawner {
                 | (spec.session() == SpawnSpec.Session.NEW_SESSION ? Libc.Spawn.SETSID : Libc.Spawn.SETPGROUP));
         check((int) Libc.Spawn.ATTR_SETFLAGS.invokeExact(attr, flags), "posix_spawnattr_setflags");
         MemorySegment none = arena.allocate(Libc.SIGSET_BYTES, 8);
-        MemorySegment all = arena.allocate(Libc.SIGSET_BYTES, 8);
         check((int) Libc.Core.SIGEMPTYSET.invokeExact(none), "sigemptyset");
-        check((int) Libc.Core.SIGFILLSET.invokeExact(all), "sigfillset");
+        // Every signal 1-64 back to its default. Not sigfillset(): glibc leaves its two internal
+        // signals (32, 33) out of that, and the child would start with them ignored.
+        MemorySegment all = arena.allocate(Libc.SIGSET_BYTES, 8);
+        all.set(ValueLayout.JAVA_LONG, 0, -1L);
         check((int) Libc.Spawn.ATTR_SETSIGMASK.invokeExact(attr, none), "posix_spawnattr_setsigmask");
         check((int) Libc.Spawn.ATTR_SETSIGDEFAULT.invokeExact(attr, all), "posix_spawnattr_setsigdefault");
         if (spec.session() == SpawnSpec.Session.NEW_PROCESS_GROUP) {

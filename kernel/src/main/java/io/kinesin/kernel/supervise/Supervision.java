@@ -193,7 +193,7 @@ public final class Supervision {
                     Instance blocker = blocker(s);
                     if (blocker != null) {
                         for (Instance i : waiting) {
-                            fail(i, "dependency " + blocker.name() + " failed", endCode(blocker));
+                            fail(i, "dependency " + blocker.name() + " failed", endCode(blocker), Log.Level.WARN);
                         }
                     } else if (dependenciesMet(s)) {
                         waiting.forEach(this::spawn);
@@ -283,7 +283,7 @@ public final class Supervision {
         }
         if (!i.service.restart().restarts(failed)) {
             if (failed) {
-                fail(i, neverRan ? "cannot execute" : "exited with " + status, code);
+                fail(i, neverRan ? "cannot execute" : "exited with " + status, code, Log.Level.INFO);
             } else {
                 i.state = State.EXITED;
                 record(i, code, false);
@@ -293,7 +293,7 @@ public final class Supervision {
         }
         if (i.deaths.size() > i.service.crashLoop().deaths()) {
             fail(i, "crash loop: " + i.deaths.size() + " deaths within " + Durations.format(i.service.crashLoop().within()),
-                    failed ? code : 1);
+                    failed ? code : 1, Log.Level.WARN);
             return;
         }
         if (!neverRan && ran.compareTo(i.service.backoff().resetAfter()) >= 0) {
@@ -311,13 +311,14 @@ public final class Supervision {
         }
     }
 
-    private void fail(Instance i, String why, int code) {
+    /**
+     * @param level INFO for a plain failing exit (routine, and the CLI modes stay quiet);
+     *              WARN for a crash loop or a dependency that can never be met
+     */
+    private void fail(Instance i, String why, int code, Log.Level level) {
         i.state = State.FAILED;
         i.failure = why;
-        // a plain failing exit is routine (and the CLI modes stay quiet); a crash loop or a
-        // dependency that can never start is worth a warning
-        log.log(why.startsWith("exited") ? Log.Level.INFO : Log.Level.WARN,
-                "failed", "service", i.service.name(), "instance", i.index, "reason", why, "status", code);
+        log.log(level, "failed", "service", i.service.name(), "instance", i.index, "reason", why, "status", code);
         record(i, code, false);
         ended(i);
     }

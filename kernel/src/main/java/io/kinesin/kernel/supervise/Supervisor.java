@@ -75,18 +75,32 @@ public final class Supervisor implements Effects {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("supervisor loop interrupted", e);
             }
-            if (event == CHILD_EXITED) {
-                childPending.set(false);
-                reap();
-            } else if (event instanceof Signal s) {
-                if (s.equals(Signal.CONT)) {
-                    jobControl.ifPresent(JobControl::continued);
-                }
-                supervision.onSignal(s);
+            try {
+                handle(event);
+                fireDueTimers();
+            } catch (RuntimeException e) {
+                // PID 1 must not die of its own bug with children still running: report and go on
+                log.error("internal error; kinesin carries on", "error", e.toString(), "at", String.valueOf(firstFrame(e)));
             }
-            fireDueTimers();
         }
         return supervision.exitStatus();
+    }
+
+    private void handle(Object event) {
+        if (event == CHILD_EXITED) {
+            childPending.set(false);
+            reap();
+        } else if (event instanceof Signal s) {
+            if (s.equals(Signal.CONT)) {
+                jobControl.ifPresent(JobControl::continued);
+            }
+            supervision.onSignal(s);
+        }
+    }
+
+    private static StackTraceElement firstFrame(Throwable t) {
+        StackTraceElement[] frames = t.getStackTrace();
+        return frames.length == 0 ? null : frames[0];
     }
 
     public Supervision supervision() {

@@ -1,0 +1,76 @@
+package io.kinesin.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What /proc says about processes (as the test sees them: the host's PID namespace). */
+final class Procs {
+
+    /** One line of /proc/PID/stat. */
+    record Stat(int pid, String comm, char state, int ppid, int pgrp, int session) {
+    }
+
+    private Procs() {
+    }
+
+    static Stat stat(int pid) {
+        try {
+            String s = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.ISO_8859_1);
+            int open = s.indexOf('(');
+            int close = s.lastIndexOf(')');
+            String[] f = s.substring(close + 2).split(" ");
+            return new Stat(pid, s.substring(open + 1, close), f[0].charAt(0), Integer.parseInt(f[1]),
+                    Integer.parseInt(f[2]), Integer.parseInt(f[3]));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    static List<Stat> all() {
+        List<Stat> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"),
+                p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+            for (Path p : ds) {
+                Stat s = stat(Integer.parseInt(p.getFileName().toString()));
+                if (s != null) {
+                    out.add(s);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    static List<Stat> childrenOf(int pid) {
+        return all().stream().filter(s -> s.ppid() == pid).toList();
+    }
+
+    /** Every process below {@code pid}, at any depth. */
+    static List<Stat> descendantsOf(int pid) {
+        List<Stat> all = all();
+        List<Stat> out = new ArrayList<>();
+        List<Integer> frontier = new ArrayList<>(List.of(pid));
+        while (!frontier.isEmpty()) {
+            List<Integer> next = new ArrayList<>();
+            for (Stat s : all) {
+                if (frontier.contains(s.ppid())) {
+                    out.add(s);
+                    next.add(s.pid());
+                }
+            }
+            frontier = next;
+        }
+        return out;
+    }
+
+    static boolean exists(int pid) {
+        Stat s = stat(pid);
+        return s != null && s.state() != 'Z';
+    }
+}
