@@ -64,6 +64,20 @@ class TerminalIT {
     }
 
     @Test
+    void ctrlZWithoutAJobControlShellAboveDoesNotWedgeTheTerminal() throws Exception {
+        // script(1) makes kinesin the terminal's session leader: no shell could resume it
+        Kinesin.Running t = onTerminal(Kinesin.BIN + " -- sleep 100");
+        Eventually.until("sleep runs", () -> descendant(t, "sleep").isPresent());
+        Thread.sleep(200);
+        t.type(CTRL_Z);
+        Thread.sleep(500);
+        assertThat(descendant(t, "sleep").orElseThrow().state()).as("continued").isNotEqualTo('T');
+        assertThat(descendant(t, "java").orElseThrow().state()).isNotEqualTo('T');
+        t.type(CTRL_C);
+        assertThat(t.await(Kinesin.DEFAULT_TIMEOUT).status()).isEqualTo(130);
+    }
+
+    @Test
     void theChildReadsTheTerminal() throws Exception {
         Kinesin.Running t = onTerminal(Kinesin.BIN + " -- sh -c 'read line; echo \"got:$line\"; exit 3'");
         Eventually.until("sh runs", () -> descendant(t, "sh").isPresent());
@@ -87,7 +101,8 @@ class TerminalIT {
         // bash reaps it when it next looks, so it may linger as a zombie meanwhile
         Eventually.until("sleep killed", () -> descendant(t, "sleep").map(s -> s.state() == 'Z').orElse(true));
         awaitShown(t, PROMPT, 3);
-        t.type("exit 7\n");
+        // `jobs` makes bash notice the job is gone; exit would otherwise refuse ("There are stopped jobs")
+        t.type("jobs >/dev/null; exit 7\n");
         Kinesin.Result r = t.await(Kinesin.DEFAULT_TIMEOUT);
         assertThat(r.stdout()).contains("Stopped");
         assertThat(r.status()).isEqualTo(7);

@@ -98,6 +98,8 @@ final class Libc {
     static final class Core {
         static final MethodHandle GETPID = bind("getpid", FunctionDescriptor.of(JAVA_INT));
         static final MethodHandle GETPGRP = bind("getpgrp", FunctionDescriptor.of(JAVA_INT));
+        static final MethodHandle GETSID = bind("getsid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
         static final MethodHandle KILL = bindErrno("kill", ints(2));
         static final MethodHandle WAITPID = bindErrno("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
         static final MethodHandle PRCTL = bindErrno("prctl",

@@ -10,21 +10,24 @@ import io.kinesin.spi.Signal;
  * terminal: the child gets the terminal as its own foreground process group, so it reads the
  * terminal and Ctrl-C / Ctrl-Z go straight to it (tini's approach). When the child stops,
  * kinesin stops too, so the shell that started kinesin gets the terminal back and can resume
- * the pair with {@code fg}; as PID 1 there is no such shell, and kinesin continues the child
- * at once rather than leave the terminal wedged.
+ * the pair with {@code fg}. Without such a shell nobody could resume the pair, so kinesin
+ * continues the child at once rather than leave the terminal wedged: when it is PID 1, leads
+ * the terminal's session itself ({@code docker run -t}, {@code script -c}), or was not made a
+ * job of its own (it does not lead its process group).
  */
 final class JobControl {
 
     private final Terminal terminal;
     private final Log log;
-    private final boolean pid1;
+    private final boolean resumableByShell;
     private int child;
     private boolean childStopped;
 
     JobControl(Terminal terminal, Log log) {
         this.terminal = terminal;
         this.log = log;
-        this.pid1 = Processes.pid() == 1;
+        int pid = Processes.pid();
+        this.resumableByShell = pid != 1 && Processes.processGroup() == pid && Processes.session() != pid;
     }
 
     /** The child was just spawned in its own process group. */
@@ -47,8 +50,8 @@ final class JobControl {
             Processes.kill(child, Signal.CONT, true);
             return;
         }
-        if (pid1) {
-            log.debug("child stopped; continuing it (no shell to resume it)", "pid", pid, "signal", signal.sigName());
+        if (!resumableByShell) {
+            log.debug("child stopped; continuing it (no job-control shell to resume it)", "pid", pid, "signal", signal.sigName());
             Processes.kill(child, Signal.CONT, true);
             return;
         }
