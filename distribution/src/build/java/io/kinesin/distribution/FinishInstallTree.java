@@ -55,12 +55,15 @@ public final class FinishInstallTree {
         return jar.startsWith("kinesin-") ? 1 : 2;
     }
 
-    /** One run of bin/kinesin that goes through spawning, signals, reaping, the ladder and logging. */
+    /**
+     * One run of bin/kinesin that goes through what latency matters for: spawning, a forwarded
+     * signal, SIGTERM and the ladder, reaping children and an adopted orphan, logging, exit.
+     */
     private static void train(Path dist, String javaHome, Path aot) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/kinesin").toString(), "--log-level", "debug",
                 "-k", "TERM,KILL", "-t", "5s",
-                "---", "/bin/sh", "-c", "exit 0",
-                "---", "/bin/sh", "-c", "trap 'exit 0' TERM; sleep 5 & wait");
+                "---", "/bin/sh", "-c", "trap 'exit 0' TERM; trap '' HUP; sleep 5 & wait",
+                "---", "/bin/sh", "-c", "trap '' HUP; kill -HUP $PPID; sleep 0.3; kill -TERM $PPID; exec sleep 5");
         pb.environment().put("KINESIN_JAVA_HOME", javaHome);
         pb.environment().put("KINESIN_JAVA_OPTS", "-XX:AOTCacheOutput=" + aot + " -Xlog:aot=error");
         Path output = Files.createTempFile("kinesin-aot-training", ".log");

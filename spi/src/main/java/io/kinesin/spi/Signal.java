@@ -50,7 +50,7 @@ public record Signal(int number) {
 
     /** {@code SIGTERM}: the form sun.misc.Signal and most logs use. */
     public String sigName() {
-        return "SIG" + name();
+        return "SIG".concat(name()); // not +: no invokedynamic bootstrap on the first signal
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.kinesin.kernel.log;
 
-import io.kinesin.kernel.supervise.Durations;
-
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -157,7 +155,20 @@ public final class Log {
     }
 
     private static String text(Object v) {
-        return v instanceof Duration d ? Durations.human(d) : String.valueOf(v);
+        return v instanceof Duration d ? human(d) : String.valueOf(v);
+    }
+
+    /** For people: {@code 228ms}, {@code 1.5s}, {@code 2m3s}; rounded to milliseconds. */
+    static String human(Duration d) {
+        long ms = Math.round(d.toNanos() / 1e6);
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        if (ms < 60_000) {
+            return (ms % 1000 == 0 ? Long.toString(ms / 1000) : String.format(Locale.ROOT, "%.3f", ms / 1000.0).replaceAll("0+$", "")) + "s";
+        }
+        long s = Math.round(ms / 1000.0);
+        return (s >= 3600 ? s / 3600 + "h" : "") + (s % 3600 >= 60 ? s % 3600 / 60 + "m" : "") + (s % 60 > 0 ? s % 60 + "s" : "");
     }
 
     static void logfmt(StringBuilder sb, String v) {

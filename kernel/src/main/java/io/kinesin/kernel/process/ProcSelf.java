@@ -69,30 +69,49 @@ public final class ProcSelf {
         return out;
     }
 
-    /** Pids of this process's children (started by kinesin or adopted), live or zombie. */
+    /**
+     * Pids of this process's children (started by kinesin or adopted), live or zombie. Call it
+     * from the thread that spawns children: the kernel files a child under the thread that
+     * forked it, and an adopted orphan under the thread-group leader (the JVM's primordial
+     * thread, alive until exit), so those two lists are all of them. Reading only those two
+     * keeps this at ~0.1 ms on the way out, where every millisecond is exit latency.
+     */
     public static List<Integer> children() {
+        int leader = Processes.pid();
+        int self = Processes.thread();
         List<Integer> pids = new ArrayList<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path task : tasks) {
-                String text;
+        for (int task : self == leader ? new int[] {leader} : new int[] {leader, self}) {
+            byte[] text;
+            try {
+                text = Files.readAllBytes(Path.of("/proc/self/task/" + task + "/children"));
+            } catch (NoSuchFileException e) {
                 try {
-                    text = Files.readString(task.resolve("children"), StandardCharsets.US_ASCII);
-                } catch (NoSuchFileException e) {
-                    if (!Files.exists(task)) {
-                        continue; // the thread ended meanwhile
-                    }
                     return childrenByScan(); // a kernel without CONFIG_PROC_CHILDREN
+                } catch (IOException scan) {
+                    throw new IllegalStateException("cannot scan /proc for children: " + scan.getMessage(), scan);
                 }
-                for (String pid : text.trim().split("\\s+")) {
-                    if (!pid.isEmpty()) {
-                        pids.add(Integer.parseInt(pid));
-                    }
-                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the children of task " + task + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read /proc/self/task: " + e.getMessage(), e);
+            parsePids(text, pids);
         }
         return pids;
+    }
+
+    /** Adds the space-separated pids in {@code text} to {@code out} (no regex: it runs on the way out). */
+    static void parsePids(byte[] text, List<Integer> out) {
+        int pid = -1;
+        for (byte b : text) {
+            if (b >= '0' && b <= '9') {
+                pid = (pid < 0 ? 0 : pid * 10) + (b - '0');
+            } else if (pid >= 0) {
+                out.add(pid);
+                pid = -1;
+            }
+        }
+        if (pid >= 0) {
+            out.add(pid);
+        }
     }
 
     private static List<Integer> childrenByScan() throws IOException {

@@ -36,6 +36,24 @@ public final class Processes {
         }
     }
 
+    /** The calling thread's id. */
+    public static int thread() {
+        try {
+            return (int) Libc.Core.GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** The session this process belongs to (its leader's pid). */
+    public static int session() {
+        try {
+            return (int) Libc.Core.GETSID.invokeExact(0);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
     /**
      * Sends a signal to a process ({@code group} false) or to the process group it leads.
      *
@@ -45,22 +63,36 @@ public final class Processes {
         if (pid <= 1) {
             throw new IllegalArgumentException("refusing to signal pid " + pid);
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            int r = (int) Libc.Core.KILL.invokeExact(state, group ? -pid : pid, signal.number());
-            if (r == 0) {
-                return true;
-            }
-            int errno = Libc.errno(state);
-            if (errno == Libc.ESRCH) {
-                return false;
-            }
-            throw new NativeException("kill(" + (group ? -pid : pid) + ", " + signal.sigName() + ")", errno);
-        } catch (NativeException | IllegalArgumentException e) {
-            throw e;
+        return send(group ? -pid : pid, signal.number(), signal.sigName());
+    }
+
+    /**
+     * Whether a process exists (kill with signal 0). Also links the kill path ahead of the
+     * first real signal: its first call costs about a millisecond.
+     */
+    public static boolean exists(int pid) {
+        return send(pid, 0, "0");
+    }
+
+    private static final ThreadLocal<MemorySegment> CALL_STATE =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Libc.CALL_STATE));
+
+    private static boolean send(int target, int signal, String name) {
+        MemorySegment state = CALL_STATE.get();
+        int r;
+        try {
+            r = (int) Libc.Core.KILL.invokeExact(state, target, signal);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
+        if (r == 0) {
+            return true;
+        }
+        int errno = Libc.errno(state);
+        if (errno == Libc.ESRCH) {
+            return false;
+        }
+        throw new NativeException("kill(" + target + ", " + name + ")", errno);
     }
 
     /** Makes orphaned descendants reparent to this process (what PID 1 gets for free). */

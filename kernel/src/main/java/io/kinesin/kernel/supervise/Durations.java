@@ -65,18 +65,6 @@ public final class Durations {
         return new IllegalArgumentException("\"" + text + "\" is not a duration; expected e.g. 250ms, 2s, 1m30s (a bare number is seconds)");
     }
 
-    /** For people: {@code 228ms}, {@code 1.5s}, {@code 2m3s}; rounded to milliseconds. */
-    public static String human(Duration d) {
-        long ms = Math.round(d.toNanos() / 1e6);
-        if (ms < 1000) {
-            return ms + "ms";
-        }
-        if (ms < 60_000) {
-            return (ms % 1000 == 0 ? Long.toString(ms / 1000) : String.format(Locale.ROOT, "%.3f", ms / 1000.0).replaceAll("0+$", "")) + "s";
-        }
-        return format(Duration.ofSeconds(Math.round(ms / 1000.0)));
-    }
-
     /** The shortest exact form in kinesin's syntax: {@code 2s}, {@code 1m30s}, {@code 250ms}, {@code 0s}. */
     public static String format(Duration d) {
         if (d.isZero()) {

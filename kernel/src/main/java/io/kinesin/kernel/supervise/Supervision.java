@@ -52,7 +52,7 @@ public final class Supervision {
     private final boolean anyEssential;
 
     private Phase phase = Phase.IDLE;
-    private List<List<String>> tiers = List.of();
+    private final List<List<String>> tiers;
     private int tier;
     /** Services of the current tier still stopping → their current ladder step. */
     private final Map<String, Integer> ladderStep = new LinkedHashMap<>();
@@ -74,6 +74,7 @@ public final class Supervision {
             instances.put(s.name(), list);
         }
         this.anyEssential = plan.services().stream().anyMatch(ServiceSpec::essential);
+        this.tiers = plan.stopOrder();
     }
 
     public Phase phase() {
@@ -114,7 +115,9 @@ public final class Supervision {
     public void onDeath(int pid, ExitStatus status) {
         Instance i = byPid.remove(pid);
         if (i == null) {
-            log.debug("reaped", "pid", pid, "status", status.toString());
+            if (log.enabled(Log.Level.DEBUG)) {
+                log.debug("reaped", "pid", pid, "status", status.toString());
+            }
             if (phase == Phase.ORPHANS && liveOrphans().isEmpty()) {
                 effects.cancel(new Timer.OrphanStep());
                 finish();
@@ -264,7 +267,7 @@ public final class Supervision {
         Duration ran = Duration.ofNanos(now - i.startedNanos);
         i.lastExit = status;
         int code = plan.exitCodes().apply(status.code());
-        if (!neverRan) {
+        if (!neverRan && log.enabled(Log.Level.INFO)) {
             log.info("exited", "service", i.service.name(), "instance", i.index, "pid", i.pid,
                     status instanceof ExitStatus.Killed k ? "signal" : "code",
                     status instanceof ExitStatus.Killed k ? k.signal().sigName() : status.code(), "runtime", ran);
@@ -370,7 +373,7 @@ public final class Supervision {
             return;
         }
         log.info("shutting down", "reason", reason);
-        phase = Phase.FORWARDED;
+        phase = forward == null ? Phase.STOPPING : Phase.FORWARDED;
         for (List<Instance> list : instances.values()) {
             for (Instance i : list) {
                 if (i.state == State.STARTING || i.state == State.BACKOFF) {
@@ -388,9 +391,10 @@ public final class Supervision {
     }
 
     private void startLadders() {
-        effects.cancel(new Timer.ShutdownLadders());
+        if (phase == Phase.FORWARDED) {
+            effects.cancel(new Timer.ShutdownLadders());
+        }
         phase = Phase.STOPPING;
-        tiers = plan.stopOrder();
         tier = -1;
         nextTier();
     }
@@ -399,12 +403,14 @@ public final class Supervision {
         while (++tier < tiers.size()) {
             ladderStep.clear();
             for (String service : tiers.get(tier)) {
-                if (instances.get(service).stream().anyMatch(i -> i.state.hasProcess())) {
+                if (hasProcess(service)) {
                     ladderStep.put(service, 0);
                 }
             }
             if (!ladderStep.isEmpty()) {
-                ladderStep.keySet().forEach(s -> sendStep(s, 0));
+                for (String service : ladderStep.keySet()) {
+                    sendStep(service, 0);
+                }
                 return;
             }
         }
@@ -471,7 +477,7 @@ public final class Supervision {
     /** An instance died during the shutdown. */
     private void stopped(Instance i) {
         String service = i.service.name();
-        if (instances.get(service).stream().anyMatch(x -> x.state.hasProcess())) {
+        if (hasProcess(service)) {
             return;
         }
         if (phase == Phase.FORWARDED) {
@@ -539,7 +545,21 @@ public final class Supervision {
     // ---- helpers ------------------------------------------------------------------------------
 
     private boolean anyLive() {
-        return instances.values().stream().flatMap(List::stream).anyMatch(i -> i.state.hasProcess());
+        for (String service : instances.keySet()) {
+            if (hasProcess(service)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean hasProcess(String service) {
+        for (Instance i : instances.get(service)) {
+            if (i.state.hasProcess()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void forEachLive(java.util.function.Consumer<Instance> action) {
@@ -559,7 +579,9 @@ public final class Supervision {
         if (stopping) {
             i.stopSignals.add(signal.get());
         }
-        log.debug("signal", "service", i.service.name(), "instance", i.index, "pid", i.pid, "signal", signal.get().sigName());
+        if (log.enabled(Log.Level.DEBUG)) {
+            log.debug("signal", "service", i.service.name(), "instance", i.index, "pid", i.pid, "signal", signal.get().sigName());
+        }
         effects.signal(i.pid, signal.get(), i.service.forwarding().group());
     }
 }

@@ -40,6 +40,7 @@ public final class Supervisor implements Effects {
     private final AtomicBoolean childPending = new AtomicBoolean();
     private final Map<Timer, Long> timers = new HashMap<>();
     private final Supervision supervision;
+    private boolean exitPathLinked;
 
     /**
      * @param terminal the controlling terminal to hand the one child of the {@code --} mode, if any
@@ -65,6 +66,7 @@ public final class Supervisor implements Effects {
         if (Processes.pid() != 1) {
             Processes.becomeSubreaper();
         }
+        reap(); // anything that ended before SIGCHLD was caught (and waitpid is linked from here on)
         supervision.start();
         while (!supervision.finished()) {
             Object event;
@@ -174,6 +176,13 @@ public final class Supervisor implements Effects {
                 output(c.stdout()), output(c.stderr()));
         int pid = spawner.spawn(spec);
         jobControl.ifPresent(j -> j.spawned(pid));
+        if (!exitPathLinked) {
+            // First calls cost: ~1 ms to link kill(), more to read /proc/self/task the first
+            // time. Pay that once a child runs, not when SIGTERM arrives or the last child dies.
+            Processes.exists(pid);
+            ProcSelf.children();
+            exitPathLinked = true;
+        }
         return pid;
     }
 

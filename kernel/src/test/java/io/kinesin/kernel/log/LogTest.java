@@ -29,6 +29,14 @@ class LogTest {
     }
 
     @Test
+    void durationsReadWell() {
+        assertThat(Log.human(Duration.ofMillis(1234))).isEqualTo("1.234s");
+        assertThat(Log.human(Duration.ofNanos(228_235_260))).isEqualTo("228ms");
+        assertThat(Log.human(Duration.ofSeconds(2))).isEqualTo("2s");
+        assertThat(Log.human(Duration.ofSeconds(3723))).isEqualTo("1h2m3s");
+    }
+
+    @Test
     void levelsFilter() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Log log = new Log(Log.Format.LOGFMT, Log.Level.WARN, out);
