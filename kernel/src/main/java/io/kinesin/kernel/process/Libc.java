@@ -181,6 +181,24 @@ final class Libc {
         }
     }
 
+    /** The user database (NSS), for {@code user:}. */
+    static final class Users {
+        static final MethodHandle GETPWNAM_R = bind("getpwnam_r", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+        static final MethodHandle GETPWUID_R = bind("getpwuid_r", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+        static final MethodHandle GETGRNAM_R = bind("getgrnam_r", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+        static final MethodHandle GETGROUPLIST = bind("getgrouplist", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle GETEUID = bind("geteuid", FunctionDescriptor.of(JAVA_INT));
+
+        static final long PASSWD_BYTES = 48; // struct passwd on LP64
+        static final long PW_UID = 16;
+        static final long PW_GID = 20;
+        static final long GROUP_BYTES = 32; // struct group on LP64
+        static final long GR_GID = 16;
+
+        private Users() {
+        }
+    }
+
     /** Allocates a NUL-terminated C string of raw bytes. */
     static MemorySegment cString(Arena arena, byte[] bytes) {
         MemorySegment s = arena.allocate(bytes.length + 1L);

@@ -147,7 +147,7 @@ public final class Spawner {
     }
 
     /** The PATH entry of an environment, or null. */
-    static byte[] pathOf(List<byte[]> environment) {
+    public static byte[] pathOf(List<byte[]> environment) {
         for (byte[] entry : environment) {
             if (startsWith(entry, PATH_PREFIX)) {
                 return Arrays.copyOfRange(entry, PATH_PREFIX.length, entry.length);
@@ -160,7 +160,14 @@ public final class Spawner {
      * The file execvp(3) would run for this program name: itself if it has a '/', else the
      * first executable match in PATH. Relative candidates are checked from {@code workdir}
      * (null: kinesin's own), where the child will run them.
+     *
+     * @param path the PATH value to search (null: glibc's default)
+     * @throws SpawnException ENOENT if there is none, EACCES if there is one but not executable
      */
+    public static byte[] which(byte[] program, byte[] path, byte[] workdir) throws SpawnException {
+        return resolve(program, path, workdir);
+    }
+
     static byte[] resolve(byte[] program, byte[] path, byte[] workdir) throws SpawnException {
         if (program.length == 0) {
             throw new SpawnException(program, Libc.ENOENT);

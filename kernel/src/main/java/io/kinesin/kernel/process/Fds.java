@@ -1,0 +1,106 @@
+package io.kinesin.kernel.process;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/** Raw file descriptors: pipes for children's output, files kinesin appends to, writes. */
+public final class Fds {
+
+    private static final int EPIPE = 32;
+    private static final ThreadLocal<MemorySegment> CALL_STATE =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Libc.CALL_STATE));
+
+    private Fds() {
+    }
+
+    /** A pipe, both ends close-on-exec: {@code [read, write]}. */
+    public static int[] pipe() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(JAVA_INT, 2);
+            MemorySegment state = CALL_STATE.get();
+            int r = (int) Libc.Io.PIPE2.invokeExact(state, fds, Libc.Io.O_CLOEXEC);
+            if (r != 0) {
+                throw new NativeException("pipe2", Libc.errno(state));
+            }
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Opens (creating it, mode 0644) a file to append to; close-on-exec. */
+    public static int openAppend(byte[] path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = CALL_STATE.get();
+            int fd = (int) Libc.Io.OPEN.invokeExact(state, Libc.cString(arena, path),
+                    Libc.Io.O_WRONLY | Libc.Io.O_CREAT | Libc.Io.O_APPEND | Libc.Io.O_CLOEXEC, 0644);
+            if (fd < 0) {
+                throw new NativeException("open " + new String(path, java.nio.charset.StandardCharsets.UTF_8), Libc.errno(state));
+            }
+            return fd;
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    public static void close(int fd) {
+        try {
+            int ignored = (int) Libc.Io.CLOSE.invokeExact(CALL_STATE.get(), fd);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    public static boolean isTerminal(int fd) {
+        try {
+            return (int) Libc.Tty.ISATTY.invokeExact(fd) == 1;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /**
+     * Writes all of {@code data[0, length)} through {@code scratch} (a native buffer the
+     * caller owns), retrying short writes and EINTR.
+     *
+     * @throws NativeException on any other error (EPIPE when the reader is gone)
+     */
+    public static void writeFully(int fd, byte[] data, int length, MemorySegment scratch) {
+        int done = 0;
+        MemorySegment state = CALL_STATE.get();
+        while (done < length) {
+            int chunk = (int) Math.min(length - done, scratch.byteSize());
+            MemorySegment.copy(data, done, scratch, ValueLayout.JAVA_BYTE, 0, chunk);
+            int sent = 0;
+            while (sent < chunk) {
+                long n;
+                try {
+                    n = (long) Libc.Io.WRITE.invokeExact(state, fd, scratch.asSlice(sent), (long) (chunk - sent));
+                } catch (Throwable t) {
+                    throw Libc.rethrow(t);
+                }
+                if (n < 0) {
+                    int errno = Libc.errno(state);
+                    if (errno == Libc.EINTR) {
+                        continue;
+                    }
+                    throw new NativeException("write(" + fd + ")", errno);
+                }
+                sent += (int) n;
+            }
+            done += chunk;
+        }
+    }
+
+    /** Whether a write failed because nobody reads the other end any more. */
+    public static boolean isBrokenPipe(NativeException e) {
+        return e.errno() == EPIPE;
+    }
+}

@@ -1,0 +1,132 @@
+package io.kinesin.kernel.process;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * poll(2) over pipe read ends, plus an eventfd that {@link #wake()} (any thread) pokes. Used
+ * by one thread, which also reads the pipes through it.
+ */
+public final class Poller implements AutoCloseable {
+
+    private static final short POLLIN = 0x1;
+    private static final int POLLFD_BYTES = 8;
+
+    private final Arena arena = Arena.ofShared();
+    private final int wakeFd;
+    private final MemorySegment wakeValue = arena.allocate(JAVA_LONG);
+    private final MemorySegment readBuffer;
+    private final MemorySegment callState = arena.allocate(Libc.CALL_STATE);
+    private MemorySegment pollfds;
+    private int capacity;
+
+    public Poller(int readBufferBytes) {
+        try {
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            wakeFd = (int) Libc.Io.EVENTFD.invokeExact(state, 0, Libc.Io.EFD_CLOEXEC | Libc.Io.EFD_NONBLOCK);
+            if (wakeFd < 0) {
+                throw new NativeException("eventfd", Libc.errno(state));
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+        readBuffer = arena.allocate(readBufferBytes);
+        ensure(16);
+    }
+
+    /** Makes a pending or the next {@link #await} return at once. */
+    public void wake() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment one = a.allocate(JAVA_LONG);
+            one.set(JAVA_LONG, 0, 1L);
+            MemorySegment state = a.allocate(Libc.CALL_STATE);
+            long ignored = (long) Libc.Io.WRITE.invokeExact(state, wakeFd, one, 8L);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /**
+     * Waits until one of {@code fds[0, count)} can be read (data or end of file), a wake-up,
+     * or the timeout; sets {@code ready[i]} for each fd that can be read.
+     *
+     * @param timeoutMillis -1 to wait without a limit
+     */
+    public void await(int[] fds, int count, int timeoutMillis, boolean[] ready) {
+        ensure(count + 1);
+        for (int i = 0; i < count; i++) {
+            pollfds.set(JAVA_INT, (long) i * POLLFD_BYTES, fds[i]);
+            pollfds.set(JAVA_SHORT, (long) i * POLLFD_BYTES + 4, POLLIN);
+            pollfds.set(JAVA_SHORT, (long) i * POLLFD_BYTES + 6, (short) 0);
+        }
+        pollfds.set(JAVA_INT, (long) count * POLLFD_BYTES, wakeFd);
+        pollfds.set(JAVA_SHORT, (long) count * POLLFD_BYTES + 4, POLLIN);
+        pollfds.set(JAVA_SHORT, (long) count * POLLFD_BYTES + 6, (short) 0);
+        int r;
+        try {
+            r = (int) Libc.Io.POLL.invokeExact(callState, pollfds, (long) count + 1, timeoutMillis);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+        if (r < 0) {
+            int errno = Libc.errno(callState);
+            if (errno != Libc.EINTR) {
+                throw new NativeException("poll", errno);
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            ready[i] = r > 0 && pollfds.get(JAVA_SHORT, (long) i * POLLFD_BYTES + 6) != 0;
+        }
+        if (r > 0 && pollfds.get(JAVA_SHORT, (long) count * POLLFD_BYTES + 6) != 0) {
+            try {
+                long ignored = (long) Libc.Io.READ.invokeExact(callState, wakeFd, wakeValue, 8L);
+            } catch (Throwable t) {
+                throw Libc.rethrow(t);
+            }
+        }
+    }
+
+    /**
+     * Reads what is there (up to the buffer size) into {@code into}.
+     *
+     * @return the byte count; 0 at end of file
+     */
+    public int read(int fd, byte[] into) {
+        while (true) {
+            long n;
+            try {
+                n = (long) Libc.Io.READ.invokeExact(callState, fd, readBuffer, Math.min(readBuffer.byteSize(), into.length));
+            } catch (Throwable t) {
+                throw Libc.rethrow(t);
+            }
+            if (n >= 0) {
+                MemorySegment.copy(readBuffer, ValueLayout.JAVA_BYTE, 0, into, 0, (int) n);
+                return (int) n;
+            }
+            int errno = Libc.errno(callState);
+            if (errno != Libc.EINTR) {
+                throw new NativeException("read(" + fd + ")", errno);
+            }
+        }
+    }
+
+    private void ensure(int n) {
+        if (n > capacity) {
+            capacity = Math.max(n, capacity * 2);
+            pollfds = arena.allocate((long) capacity * POLLFD_BYTES, 8);
+        }
+    }
+
+    @Override
+    public void close() {
+        Fds.close(wakeFd);
+        arena.close();
+    }
+}
