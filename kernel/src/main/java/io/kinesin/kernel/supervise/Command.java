@@ -72,10 +72,28 @@ public record Command(List<byte[]> argv, List<byte[]> environment, boolean ident
         }
     }
 
-    /** The user and groups an instance runs as. */
-    public record UserSpec(String spec, int uid, int gid, List<Integer> groups) {
+    /**
+     * The user and groups an instance runs as. posix_spawn cannot change them, so the child
+     * is started through util-linux {@code setpriv}, which sets them and execs the command.
+     *
+     * @param setpriv where setpriv is (found when the config is loaded)
+     */
+    public record UserSpec(String spec, int uid, int gid, List<Integer> groups, byte[] setpriv) {
         public UserSpec {
             groups = List.copyOf(groups);
+        }
+
+        /** {@code setpriv --reuid=U --regid=G --groups=... -- ARGV}. */
+        public List<byte[]> wrap(List<byte[]> argv) {
+            List<byte[]> out = new java.util.ArrayList<>(argv.size() + 5);
+            out.add(setpriv);
+            out.add(("--reuid=" + Integer.toUnsignedString(uid)).getBytes(StandardCharsets.US_ASCII));
+            out.add(("--regid=" + Integer.toUnsignedString(gid)).getBytes(StandardCharsets.US_ASCII));
+            out.add((groups.isEmpty() ? "--clear-groups" : "--groups=" + groups.stream().map(Integer::toUnsignedString)
+                    .collect(Collectors.joining(","))).getBytes(StandardCharsets.US_ASCII));
+            out.add("--".getBytes(StandardCharsets.US_ASCII));
+            out.addAll(argv);
+            return out;
         }
     }
 }

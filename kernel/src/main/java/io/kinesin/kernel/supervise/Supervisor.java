@@ -1,6 +1,9 @@
 package io.kinesin.kernel.supervise;
 
 import io.kinesin.kernel.log.Log;
+import io.kinesin.kernel.logbus.LogBus;
+import io.kinesin.kernel.logbus.Stream;
+import io.kinesin.kernel.process.Fds;
 import io.kinesin.kernel.process.ProcSelf;
 import io.kinesin.kernel.process.Processes;
 import io.kinesin.kernel.process.Reaper;
@@ -30,9 +33,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Supervisor implements Effects {
 
     private static final Object CHILD_EXITED = new Object();
+    /** How long kinesin waits, once everything has ended, for pipes still holding children's output. */
+    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(1);
 
     private final Plan plan;
     private final Log log;
+    private final LogBus bus;
     private final Spawner spawner = new Spawner();
     private final Reaper reaper;
     private final Optional<JobControl> jobControl;
@@ -43,11 +49,13 @@ public final class Supervisor implements Effects {
     private boolean exitPathLinked;
 
     /**
+     * @param bus      where children's output goes when a service sends it to sinks; null when none does
      * @param terminal the controlling terminal to hand the one child of the {@code --} mode, if any
      */
-    public Supervisor(Plan plan, Log log, Optional<Terminal> terminal) {
+    public Supervisor(Plan plan, Log log, LogBus bus, Optional<Terminal> terminal) {
         this.plan = plan;
         this.log = log;
+        this.bus = bus;
         this.jobControl = terminal.map(t -> new JobControl(t, log));
         this.reaper = new Reaper(jobControl.isPresent());
         this.supervision = new Supervision(plan, this, Clock.SYSTEM, log);
@@ -84,6 +92,9 @@ public final class Supervisor implements Effects {
                 // PID 1 must not die of its own bug with children still running: report and go on
                 log.error("internal error; kinesin carries on", "error", e.toString(), "at", String.valueOf(firstFrame(e)));
             }
+        }
+        if (bus != null) {
+            bus.close(OUTPUT_DRAIN); // every line the children wrote, before kinesin exits
         }
         return supervision.exitStatus();
     }
@@ -172,9 +183,18 @@ public final class Supervisor implements Effects {
             env.add(("KINESIN_SERVICE=" + service.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             env.add(("KINESIN_INSTANCE=" + instance).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        SpawnSpec spec = new SpawnSpec(c.argv(), env, c.workdir(), c.session(), input(c.stdin()),
-                output(c.stdout()), output(c.stderr()));
-        int pid = spawner.spawn(spec);
+        List<byte[]> argv = c.user() == null ? c.argv() : c.user().wrap(c.argv());
+        String display = service.replicas() > 1 ? service.name() + "." + instance : service.name();
+        List<Integer> pipeEnds = new ArrayList<>(2);
+        int pid;
+        try {
+            SpawnSpec spec = new SpawnSpec(argv, env, c.workdir(), c.session(), input(c.stdin()),
+                    output(c.stdout(), service, instance, display, Stream.STDOUT, pipeEnds),
+                    output(c.stderr(), service, instance, display, Stream.STDERR, pipeEnds));
+            pid = spawner.spawn(spec);
+        } finally {
+            pipeEnds.forEach(Fds::close); // the child has its copies; the pump sees EOF once they are gone
+        }
         jobControl.ifPresent(j -> j.spawned(pid));
         if (!exitPathLinked) {
             // First calls cost: ~1 ms to link kill(), more to read /proc/self/task the first
@@ -194,11 +214,16 @@ public final class Supervisor implements Effects {
         };
     }
 
-    private static SpawnSpec.Stdio output(Command.Output out) {
+    private SpawnSpec.Stdio output(Command.Output out, ServiceSpec service, int instance, String display, Stream stream,
+                                   List<Integer> pipeEnds) {
         return switch (out) {
             case Command.Output.Inherit i -> SpawnSpec.Stdio.INHERIT;
             case Command.Output.Null n -> SpawnSpec.Stdio.NULL;
-            case Command.Output.Sinks s -> throw new UnsupportedOperationException("log sinks come with the log bus");
+            case Command.Output.Sinks s -> {
+                int writeEnd = bus.attach(service.name(), instance, display, stream, s.names());
+                pipeEnds.add(writeEnd);
+                yield new SpawnSpec.Stdio.Dup(writeEnd);
+            }
         };
     }
 
