@@ -6,6 +6,11 @@ import io.kinesin.kernel.cli.Help;
 import io.kinesin.kernel.cli.Invocation;
 import io.kinesin.kernel.cli.Options;
 import io.kinesin.kernel.cli.UsageException;
+import io.kinesin.kernel.config.ConfigCommands;
+import io.kinesin.kernel.config.ConfigException;
+import io.kinesin.kernel.config.Planner;
+import io.kinesin.kernel.logbus.LogBus;
+import io.kinesin.kernel.process.NativeException;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.ProcSelf;
 import io.kinesin.kernel.process.SignalCatcher;
@@ -13,6 +18,8 @@ import io.kinesin.kernel.process.Terminal;
 import io.kinesin.kernel.supervise.Plan;
 import io.kinesin.kernel.supervise.Supervisor;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
@@ -30,14 +37,18 @@ public final class Main {
         int status;
         try {
             status = run(CommandLine.parse(ProcSelf.arguments(args.length)));
-        } catch (UsageException e) {
+        } catch (UsageException | ConfigException e) {
             System.err.println(e.getMessage());
             status = 2;
+        } catch (RuntimeException | Error e) {
+            System.err.println("kinesin: internal error: " + e);
+            e.printStackTrace();
+            status = 70; // EX_SOFTWARE
         }
         exit(status);
     }
 
-    static int run(Invocation invocation) throws UsageException {
+    static int run(Invocation invocation) throws UsageException, ConfigException {
         return switch (invocation) {
             case Invocation.Help h -> {
                 Help.print(System.out);
@@ -51,30 +62,52 @@ public final class Main {
                 Log log = log(s.options(), Log.Level.WARN);
                 Optional<Terminal> terminal = Terminal.ofStdin();
                 Plan plan = CliModes.single(s.options(), s.command(), ProcSelf.environment(), terminal.isPresent());
-                yield supervise(plan, log, terminal);
+                yield supervise(plan, log, null, terminal);
             }
             case Invocation.Multi m -> {
                 Log log = log(m.options(), Log.Level.WARN);
                 Plan plan = CliModes.multi(m.options(), m.commands(), ProcSelf.environment());
-                yield supervise(plan, log, Optional.empty());
+                yield supervise(plan, log, null, Optional.empty());
             }
-            case Invocation.Run r -> throw new UsageException("kinesin run: not available yet");
-            case Invocation.Check c -> throw new UsageException("kinesin check: not available yet");
-            case Invocation.Plugins p -> throw new UsageException("kinesin plugins: this build has no plugin support yet");
+            case Invocation.Run r -> {
+                notYet(r.options());
+                Planner.Result p = ConfigCommands.load(ConfigCommands.locate(r.config()), ProcSelf.environment(), r.options());
+                Log log = new Log(p.logFormat(), p.logLevel(), new FileOutputStream(p.logToStdout() ? FileDescriptor.out : FileDescriptor.err));
+                LogBus bus;
+                try {
+                    bus = new LogBus(p.sinks(), log);
+                } catch (NativeException e) {
+                    throw new ConfigException("sinks", e.getMessage());
+                }
+                yield supervise(p.plan(), log, bus, Optional.empty());
+            }
+            case Invocation.Check c -> {
+                notYet(c.options());
+                System.out.print(ConfigCommands.check(ConfigCommands.locate(c.config()), ProcSelf.environment(), c.options()));
+                yield 0;
+            }
+            case Invocation.Plugins p -> throw new UsageException("kinesin plugins: plugin loading is not in this version of kinesin yet");
         };
     }
 
-    private static Log log(Options o, Log.Level modeDefault) throws UsageException {
+    private static void notYet(Options o) throws UsageException {
         if (o.http() != null) {
-            throw new UsageException("--http: the HTTP endpoint is not available in this build yet");
+            throw new UsageException("--http: the HTTP endpoint is not in this version of kinesin yet");
         }
+        if (o.pluginsDir() != null) {
+            throw new UsageException("--plugins-dir: plugin loading is not in this version of kinesin yet");
+        }
+    }
+
+    private static Log log(Options o, Log.Level modeDefault) throws UsageException {
+        notYet(o);
         return Log.stderr(o.logFormat() == null ? Log.Format.LOGFMT : o.logFormat(),
                 o.logLevel() == null ? modeDefault : o.logLevel());
     }
 
-    private static int supervise(Plan plan, Log log, Optional<Terminal> terminal) {
+    private static int supervise(Plan plan, Log log, LogBus bus, Optional<Terminal> terminal) {
         List<io.kinesin.spi.Signal> caught = SignalCatcher.catchable();
-        return new Supervisor(plan, log, terminal).run(caught);
+        return new Supervisor(plan, log, bus, terminal).run(caught);
     }
 
     static String version() {

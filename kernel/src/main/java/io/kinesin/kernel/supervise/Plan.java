@@ -57,7 +57,7 @@ public record Plan(List<ServiceSpec> services, Ladder ladder, Forwarding forward
                 }
             }
         }
-        List<String> cycle = findCycle(services);
+        List<String> cycle = cycle(services);
         if (!cycle.isEmpty()) {
             throw new IllegalArgumentException("dependency cycle: " + String.join(" -> ", cycle));
         }
@@ -111,7 +111,8 @@ public record Plan(List<ServiceSpec> services, Ladder ladder, Forwarding forward
         return r;
     }
 
-    private static List<String> findCycle(List<ServiceSpec> services) {
+    /** A dependency cycle ({@code a, b, a}), or an empty list. */
+    public static List<String> cycle(List<ServiceSpec> services) {
         Map<String, ServiceSpec> byName = new HashMap<>();
         services.forEach(s -> byName.put(s.name(), s));
         Set<String> done = new HashSet<>();

@@ -1,0 +1,22 @@
+package io.kinesin.kernel.config;
+
+/**
+ * A config file is wrong: {@code path: message}, e.g.
+ * {@code services.web.restart: unknown policy "sometimes"; expected no, on-failure, always}.
+ * kinesin prints it as one line and exits 2.
+ */
+public final class ConfigException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String path;
+
+    public ConfigException(String path, String message) {
+        super(path.isEmpty() ? message : path + ": " + message);
+        this.path = path;
+    }
+
+    public String path() {
+        return path;
+    }
+}

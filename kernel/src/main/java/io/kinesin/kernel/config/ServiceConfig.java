@@ -1,0 +1,175 @@
+package io.kinesin.kernel.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.kinesin.kernel.supervise.Backoff;
+import io.kinesin.kernel.supervise.CrashLoop;
+import io.kinesin.kernel.supervise.RestartPolicy;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One entry under {@code services:}. Absent keys get their defaults here, except {@code stop},
+ * which defaults to {@code kinesin.shutdown} ({@link #withDefaults}).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record ServiceConfig(@JsonProperty("command") Argv command,
+                     @JsonProperty("env") @JsonDeserialize(contentUsing = EnvValue.class) Map<String, String> env,
+                     @JsonProperty("env-file") String envFile,
+                     @JsonProperty("workdir") String workdir,
+                     @JsonProperty("user") String user,
+                     @JsonProperty("replicas") Integer replicas,
+                     @JsonProperty("essential") Boolean essential,
+                     @JsonProperty("restart") RestartPolicy restart,
+                     @JsonProperty("backoff") BackoffConfig backoff,
+                     @JsonProperty("crash-loop") CrashLoopConfig crashLoop,
+                     @JsonProperty("depends-on") Dependencies dependsOn,
+                     @JsonProperty("ready") ReadyConfig ready,
+                     @JsonProperty("health") JsonNode health,
+                     @JsonProperty("stdin") String stdin,
+                     @JsonProperty("stdout") OutputConfig stdout,
+                     @JsonProperty("stderr") OutputConfig stderr,
+                     @JsonProperty("signals") ServiceSignals signals,
+                     @JsonProperty("stop") LadderConfig stop,
+                     @JsonProperty("on-death") JsonNode onDeath,
+                     @JsonProperty("launcher") LauncherConfig launcher) {
+
+    ServiceConfig {
+        if (command == null) {
+            throw new ConfigProblem("command", "every service needs a command, e.g. command: [/usr/bin/app, --port, \"8080\"]");
+        }
+        env = env == null ? Map.of() : new LinkedHashMap<>(env);
+        for (var e : env.entrySet()) {
+            if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0 || e.getKey().indexOf('\0') >= 0) {
+                throw new ConfigProblem("env", "\"" + e.getKey() + "\" is not a variable name (no '=', not empty)");
+            }
+            if (e.getValue() == null) {
+                throw new ConfigProblem("env." + e.getKey(), "has no value; write \"\" for an empty one");
+            }
+        }
+        replicas = replicas == null ? 1 : replicas;
+        if (replicas < 1 || replicas > 10_000) {
+            throw new ConfigProblem("replicas", replicas + " is out of range; expected 1 to 10000 instances");
+        }
+        essential = essential == null || essential;
+        restart = restart == null ? RestartPolicy.NO : restart;
+        backoff = backoff == null ? BackoffConfig.DEFAULT : backoff;
+        crashLoop = crashLoop == null ? CrashLoopConfig.DEFAULT : crashLoop;
+        dependsOn = dependsOn == null ? new Dependencies(Map.of()) : dependsOn;
+        ready = ready == null ? ReadyConfig.DEFAULT : ready;
+        NotYet.reject(health, "health", "health checks");
+        stdin = stdin == null ? "null" : stdin;
+        if (!stdin.equals("null") && !stdin.equals("inherit") && !(stdin.startsWith("file:") && stdin.length() > 5)) {
+            throw new ConfigProblem("stdin", "unknown stdin \"" + stdin + "\"; expected null, inherit or file:/path");
+        }
+        stdout = stdout == null ? OutputConfig.CONSOLE : stdout;
+        stderr = stderr == null ? OutputConfig.CONSOLE : stderr;
+        signals = signals == null ? ServiceSignals.DEFAULT : signals;
+        NotYet.reject(onDeath, "on-death", "post-death hooks");
+        launcher = launcher == null ? LauncherConfig.EXEC : launcher;
+    }
+
+    /** {@code stop} defaults to {@code kinesin.shutdown}, {@code signals.target} to {@code kinesin.signals.target}. */
+    ServiceConfig withDefaults(Settings settings) {
+        ServiceSignals s = signals.target() != null ? signals : new ServiceSignals(settings.signals().target(), signals.rewrite());
+        return new ServiceConfig(command, env, envFile, workdir, user, replicas, essential, restart, backoff, crashLoop,
+                dependsOn, ready, health, stdin, stdout, stderr, s, stop != null ? stop : settings.shutdown(), onDeath, launcher);
+    }
+
+    /** {@code backoff}: the delay before restart n is initial × factor^n, at most max; reset after a long run. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record BackoffConfig(@JsonProperty("initial") Duration initial, @JsonProperty("max") Duration max,
+                         @JsonProperty("factor") Double factor, @JsonProperty("reset-after") Duration resetAfter) {
+
+        static final BackoffConfig DEFAULT = new BackoffConfig(null, null, null, null);
+
+        BackoffConfig {
+            initial = initial == null ? Backoff.DEFAULT.initial() : initial;
+            max = max == null ? (Backoff.DEFAULT.max().compareTo(initial) < 0 ? initial : Backoff.DEFAULT.max()) : max;
+            factor = factor == null ? Backoff.DEFAULT.factor() : factor;
+            resetAfter = resetAfter == null ? Backoff.DEFAULT.resetAfter() : resetAfter;
+            try {
+                new Backoff(initial, max, factor, resetAfter);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigProblem(e.getMessage());
+            }
+        }
+
+        Backoff backoff() {
+            return new Backoff(initial, max, factor, resetAfter);
+        }
+    }
+
+    /** {@code crash-loop}: more than {@code deaths} deaths within {@code within} and the instance is FAILED. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CrashLoopConfig(@JsonProperty("deaths") Integer deaths, @JsonProperty("within") Duration within) {
+
+        static final CrashLoopConfig DEFAULT = new CrashLoopConfig(null, null);
+
+        CrashLoopConfig {
+            deaths = deaths == null ? CrashLoop.DEFAULT.deaths() : deaths;
+            within = within == null ? CrashLoop.DEFAULT.within() : within;
+            if (deaths < 1) {
+                throw new ConfigProblem("deaths", deaths + " is too few; expected 1 or more");
+            }
+            if (within.isZero() || within.isNegative()) {
+                throw new ConfigProblem("within", "must be > 0");
+            }
+        }
+
+        CrashLoop crashLoop() {
+            return new CrashLoop(deaths, within);
+        }
+    }
+
+    /** {@code ready}: only {@code none} (ready once started) until the readiness protocols arrive. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ReadyConfig(@JsonProperty("notify") String protocol, @JsonProperty("timeout") Duration timeout) {
+
+        static final ReadyConfig DEFAULT = new ReadyConfig(null, null);
+
+        ReadyConfig {
+            protocol = protocol == null ? "none" : protocol.strip().toLowerCase(Locale.ROOT);
+            switch (protocol) {
+                case "none" -> {
+                }
+                case "systemd", "fd", "ack", "log", "health" ->
+                        throw new ConfigProblem("notify", "readiness by " + protocol + " is not in this version of kinesin yet; use none");
+                default -> throw new ConfigProblem("notify", "unknown readiness \"" + protocol + "\"; expected none, systemd, fd, ack, log, health");
+            }
+            if (timeout != null) {
+                throw new ConfigProblem("timeout", "a readiness timeout needs a readiness protocol, which this version does not have yet");
+            }
+        }
+    }
+
+    /** A service's own {@code signals}: where forwarded signals go and how they are rewritten. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ServiceSignals(@JsonProperty("target") String target, @JsonProperty("rewrite") Map<String, String> rewrite) {
+
+        static final ServiceSignals DEFAULT = new ServiceSignals(null, null);
+
+        ServiceSignals {
+            target = Target.parse(target, "target");
+            rewrite = Rewrites.check(rewrite, "rewrite");
+        }
+    }
+
+    /** {@code launcher}: {@code exec} (posix_spawn) is built in; plugins add others later. */
+    record LauncherConfig(@JsonProperty("type") String type) {
+
+        static final LauncherConfig EXEC = new LauncherConfig("exec");
+
+        LauncherConfig {
+            type = type == null ? "exec" : type.strip();
+            if (!type.equals("exec")) {
+                throw new ConfigProblem("type", "unknown launcher \"" + type + "\"; this kinesin has exec (plugin launchers are not in this version yet)");
+            }
+        }
+    }
+}
