@@ -14,10 +14,11 @@ import java.util.stream.Stream;
  * <li>{@code lib/classpath}: the jars in a fixed order, kinesin's first (an AOT cache is only
  *     valid for the exact class path it was made with, so bin/kinesin never uses a wildcard);</li>
  * <li>{@code lib/jdk-home}: the JDK this build runs on, which bin/kinesin prefers;</li>
- * <li>{@code lib/kinesin.aot}: an AOT cache (JEP 483/514) from a training run of bin/kinesin
- *     itself, with its real flags: classes come pre-loaded and pre-linked at startup.</li>
+ * <li>{@code lib/kinesin-cli.aot}, {@code lib/kinesin-run.aot}: AOT caches (JEP 483/514) from
+ *     training runs of bin/kinesin itself, with its real flags: classes come pre-loaded and
+ *     pre-linked at startup.</li>
  * </ul>
- * Runs on the JDK chosen by the toolchain. Args: DIST_DIR SKIP_AOT(true|false).
+ * Runs on the JDK chosen by the toolchain. Args: DIST_DIR SKIP_AOT(true|false) TRAINING_CONFIG.
  */
 public final class FinishInstallTree {
 
@@ -39,13 +40,22 @@ public final class FinishInstallTree {
         Files.writeString(lib.resolve("classpath"), String.join(":", jars) + "\n");
         String javaHome = Path.of(System.getProperty("java.home")).toRealPath().toString();
         Files.writeString(lib.resolve("jdk-home"), javaHome + "\n");
-        Path aot = lib.resolve("kinesin.aot");
-        Files.deleteIfExists(aot);
+        Path cliCache = lib.resolve("kinesin-cli.aot");
+        Path runCache = lib.resolve("kinesin-run.aot");
+        try (Stream<Path> old = Files.list(lib)) {
+            for (Path p : old.filter(p -> p.toString().endsWith(".aot")).toList()) {
+                Files.delete(p); // a cache from an earlier build would not match these jars
+            }
+        }
         if (skipAot) {
-            System.out.println("[kinesin] AOT cache skipped (-DskipAot)");
+            System.out.println("[kinesin] AOT caches skipped (-DskipAot)");
             return;
         }
-        train(dist, javaHome, aot);
+        Path kinesin = dist.resolve("bin/kinesin");
+        train(javaHome, cliCache, List.of(kinesin.toString(), "--log-level", "debug", "-k", "TERM,KILL", "-t", "5s",
+                "---", "/bin/sh", "-c", "trap 'exit 0' TERM; trap '' HUP; sleep 5 & wait",
+                "---", "/bin/sh", "-c", "trap '' HUP; kill -HUP $PPID; sleep 0.3; kill -TERM $PPID; exec sleep 5"));
+        train(javaHome, runCache, List.of(kinesin.toString(), "run", args[2]));
     }
 
     private static int rank(String jar) {
@@ -56,14 +66,14 @@ public final class FinishInstallTree {
     }
 
     /**
-     * One run of bin/kinesin that goes through what latency matters for: spawning, a forwarded
-     * signal, SIGTERM and the ladder, reaping children and an adopted orphan, logging, exit.
+     * One training run of bin/kinesin with its real flags, recorded into an AOT cache. Two
+     * caches, because a cache maps all it holds: the CLI modes' run goes through spawning, a
+     * forwarded signal, SIGTERM and the ladder, reaping and exit; the config run
+     * (src/build/aot/training.yaml) adds Jackson, the config model and the log pump, which
+     * would only make the CLI modes' footprint bigger. bin/kinesin picks one by the command.
      */
-    private static void train(Path dist, String javaHome, Path aot) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/kinesin").toString(), "--log-level", "debug",
-                "-k", "TERM,KILL", "-t", "5s",
-                "---", "/bin/sh", "-c", "trap 'exit 0' TERM; trap '' HUP; sleep 5 & wait",
-                "---", "/bin/sh", "-c", "trap '' HUP; kill -HUP $PPID; sleep 0.3; kill -TERM $PPID; exec sleep 5");
+    private static void train(String javaHome, Path aot, List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("KINESIN_JAVA_HOME", javaHome);
         pb.environment().put("KINESIN_JAVA_OPTS", "-XX:AOTCacheOutput=" + aot + " -Xlog:aot=error");
         Path output = Files.createTempFile("kinesin-aot-training", ".log");
