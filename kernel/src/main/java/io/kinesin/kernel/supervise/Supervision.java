@@ -1,23 +1,32 @@
 package io.kinesin.kernel.supervise;
 
 import io.kinesin.kernel.log.Log;
+import io.kinesin.kernel.process.Errno;
 import io.kinesin.kernel.process.SpawnException;
 import io.kinesin.spi.ExitStatus;
 import io.kinesin.spi.Signal;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * The supervisor's state and rules, without I/O: one state machine per instance (see
- * {@link State}), restarts with backoff and crash-loop limits, dependencies, the shutdown
- * (dependents first, each service with its own ladder, adopted orphans last) and kinesin's
- * exit status. Processes, signals and timers are reached through {@link Effects}.
+ * {@link State}), restarts with backoff and crash-loop limits, dependencies, what ends the
+ * run, and kinesin's exit status; the shutdown itself is {@link Shutdown}. Processes,
+ * signals and timers are reached through {@link Effects}.
+ *
+ * <p>The instance machine, by event:
+ * <ul>
+ * <li>start (dependencies met): STARTING → RUNNING → READY (readiness is "started" for now);
+ *     a dependency that can never be met: STARTING → FAILED;</li>
+ * <li>death while running: → BACKOFF (or straight to RUNNING with a zero delay) if the restart
+ *     policy wants it and the crash-loop limit allows, → FAILED past the limit, else
+ *     → EXITED (success) or FAILED (failure); an essential instance's final end starts the
+ *     shutdown;</li>
+ * <li>backoff over: BACKOFF → RUNNING;</li>
+ * <li>shutdown: STARTING, BACKOFF → EXITED; RUNNING, READY → STOPPING → EXITED on death.</li>
+ * </ul>
  *
  * <p>Not thread-safe: the supervisor's loop is the only caller.
  */
@@ -46,17 +55,12 @@ public final class Supervision {
     private final Effects effects;
     private final Clock clock;
     private final Log log;
-    private final Map<String, List<Instance>> instances = new LinkedHashMap<>();
-    private final Map<Integer, Instance> byPid = new HashMap<>();
+    private final Instances instances;
+    private final List<List<String>> tiers;
     private final List<End> ends = new ArrayList<>();
     private final boolean anyEssential;
-
-    private Phase phase = Phase.IDLE;
-    private final List<List<String>> tiers;
-    private int tier;
-    /** Services of the current tier still stopping → their current ladder step. */
-    private final Map<String, Integer> ladderStep = new LinkedHashMap<>();
-    private int orphanStep;
+    private boolean started;
+    private Shutdown shutdown;
     private int exitStatus = -1;
     private boolean starting;
     private boolean startAgain;
@@ -66,45 +70,39 @@ public final class Supervision {
         this.effects = effects;
         this.clock = clock;
         this.log = log;
-        for (ServiceSpec s : plan.services()) {
-            List<Instance> list = new ArrayList<>(s.replicas());
-            for (int i = 0; i < s.replicas(); i++) {
-                list.add(new Instance(s, i));
-            }
-            instances.put(s.name(), list);
-        }
+        this.instances = new Instances(plan, effects, log);
         this.anyEssential = plan.services().stream().anyMatch(ServiceSpec::essential);
         this.tiers = plan.stopOrder();
     }
 
     public Phase phase() {
-        return phase;
+        return shutdown != null ? shutdown.phase() : started ? Phase.RUNNING : Phase.IDLE;
     }
 
     public boolean finished() {
-        return phase == Phase.DONE;
+        return phase() == Phase.DONE;
     }
 
     /** kinesin's exit status; valid once {@link #finished()}. */
     public int exitStatus() {
-        if (phase != Phase.DONE) {
-            throw new IllegalStateException("still " + phase);
+        if (!finished()) {
+            throw new IllegalStateException("still " + phase());
         }
         return exitStatus;
     }
 
     public List<InstanceView> instances() {
         List<InstanceView> out = new ArrayList<>();
-        instances.values().forEach(list -> list.forEach(i -> out.add(i.view())));
+        instances.all().forEach(list -> list.forEach(i -> out.add(i.view())));
         return out;
     }
 
     /** Starts every service whose dependencies allow it. */
     public void start() {
-        if (phase != Phase.IDLE) {
+        if (started) {
             throw new IllegalStateException("already started");
         }
-        phase = Phase.RUNNING;
+        started = true;
         startWhatCan();
         stopIfIdle();
     }
@@ -113,64 +111,46 @@ public final class Supervision {
 
     /** A child of kinesin died (reaped). */
     public void onDeath(int pid, ExitStatus status) {
-        Instance i = byPid.remove(pid);
+        Instance i = instances.reaped(pid);
         if (i == null) {
             if (log.enabled(Log.Level.DEBUG)) {
                 log.debug("reaped", "pid", pid, "status", status.toString());
             }
-            if (phase == Phase.ORPHANS && liveOrphans().isEmpty()) {
-                effects.cancel(new Timer.OrphanStep());
-                finish();
+            if (shutdown != null) {
+                shutdown.orphanReaped();
             }
             return;
         }
-        if (i.state.isFinal()) {
-            return; // given up on at the end of its ladder; it died after all
+        if (!i.state.isFinal()) { // final: given up on at the end of its ladder; it died after all
+            died(i, status, false);
         }
-        died(i, status, false);
     }
 
     /** kinesin received a signal (not CHLD). */
     public void onSignal(Signal signal) {
         if (signal.equals(Signal.TERM) || signal.equals(Signal.INT)) {
-            if (phase == Phase.RUNNING) {
+            if (phase() == Phase.RUNNING) {
                 requestShutdown(signal);
-            } else {
-                skipStep();
+            } else if (shutdown != null) {
+                shutdown.skip();
             }
             return;
         }
+        Phase phase = phase();
         if (phase == Phase.IDLE || phase == Phase.DONE || !plan.forwarding().forwards(signal)) {
             return;
         }
-        forEachLive(i -> send(i, i.service.forwarding().rewritten(signal), false));
+        instances.forEachLive(i -> instances.send(i, i.service.forwarding().rewritten(signal), false));
     }
 
     public void onTimer(Timer timer) {
-        switch (timer) {
-            case Timer.Restart r -> {
-                Instance i = instances.get(r.service()).get(r.instance());
-                if (i.state == State.BACKOFF && phase == Phase.RUNNING) {
-                    spawn(i);
-                }
+        if (timer instanceof Timer.Restart r) {
+            Instance i = instances.of(r.service()).get(r.instance());
+            if (i.state == State.BACKOFF && phase() == Phase.RUNNING) {
+                spawn(i);
             }
-            case Timer.StopStep s -> nextStep(s.service());
-            case Timer.ShutdownLadders l -> {
-                if (phase == Phase.FORWARDED) {
-                    startLadders();
-                }
-            }
-            case Timer.OrphanStep o -> {
-                if (phase == Phase.ORPHANS) {
-                    if (orphanStep + 1 < plan.ladder().steps()) {
-                        orphanStep++;
-                        signalOrphans();
-                    } else {
-                        log.warn("orphans still alive after the last ladder step", "pids", liveOrphans().toString());
-                        finish();
-                    }
-                }
-            }
+        } else if (shutdown != null) {
+            shutdown.onTimer(timer);
         }
     }
 
@@ -186,10 +166,10 @@ public final class Supervision {
             do {
                 startAgain = false;
                 for (ServiceSpec s : plan.services()) {
-                    if (phase != Phase.RUNNING) {
+                    if (phase() != Phase.RUNNING) {
                         return;
                     }
-                    List<Instance> waiting = instances.get(s.name()).stream().filter(i -> i.state == State.STARTING).toList();
+                    List<Instance> waiting = instances.of(s.name()).stream().filter(i -> i.state == State.STARTING).toList();
                     if (waiting.isEmpty()) {
                         continue;
                     }
@@ -210,7 +190,7 @@ public final class Supervision {
 
     private boolean dependenciesMet(ServiceSpec s) {
         for (var dep : s.dependsOn().entrySet()) {
-            for (Instance d : instances.get(dep.getKey())) {
+            for (Instance d : instances.of(dep.getKey())) {
                 boolean met = switch (dep.getValue()) {
                     case STARTED -> d.everStarted;
                     case READY -> d.everReady;
@@ -227,7 +207,7 @@ public final class Supervision {
     /** An instance of a dependency that can never meet the condition, or null. */
     private Instance blocker(ServiceSpec s) {
         for (var dep : s.dependsOn().entrySet()) {
-            for (Instance d : instances.get(dep.getKey())) {
+            for (Instance d : instances.of(dep.getKey())) {
                 boolean never = switch (dep.getValue()) {
                     case STARTED -> d.state.isFinal() && !d.everStarted;
                     case READY -> d.state.isFinal() && !d.everReady;
@@ -248,11 +228,11 @@ public final class Supervision {
             i.pid = effects.spawn(i.service, i.index);
         } catch (SpawnException e) {
             log.error(e.getMessage(), "service", i.service.name(), "instance", i.index, "command", e.program(),
-                    "error", io.kinesin.kernel.process.Errno.text(e.errno()), "errno", io.kinesin.kernel.process.Errno.name(e.errno()));
+                    "error", Errno.text(e.errno()), "errno", Errno.name(e.errno()));
             died(i, ExitStatus.exited(e.exitCode()), true);
             return;
         }
-        byPid.put(i.pid, i);
+        instances.started(i);
         i.state = State.RUNNING;
         i.everStarted = true;
         log.info("spawned", "service", i.service.name(), "instance", i.index, "pid", i.pid, "argv", i.service.command().display());
@@ -272,11 +252,11 @@ public final class Supervision {
                     status instanceof ExitStatus.Killed k ? "signal" : "code",
                     status instanceof ExitStatus.Killed k ? k.signal().sigName() : status.code(), "runtime", ran);
         }
-        if (phase != Phase.RUNNING) {
+        if (shutdown != null) {
             boolean excused = status instanceof ExitStatus.Killed k && i.stopSignals.contains(k.signal());
             i.state = State.EXITED;
             record(i, code, excused);
-            stopped(i);
+            shutdown.stopped(i);
             return;
         }
         boolean failed = code != 0;
@@ -309,6 +289,8 @@ public final class Supervision {
         if (delay.isZero() && !neverRan) {
             spawn(i);
         } else {
+            // after a failed spawn even a zero delay goes through the timer: a missing program
+            // must not spin the loop without letting signals in
             i.state = State.BACKOFF;
             effects.schedule(new Timer.Restart(i.service.name(), i.index), delay);
         }
@@ -332,7 +314,7 @@ public final class Supervision {
 
     /** An instance ended for good while running. */
     private void ended(Instance i) {
-        if (phase != Phase.RUNNING) {
+        if (phase() != Phase.RUNNING) {
             return;
         }
         if (i.service.essential()) {
@@ -344,7 +326,7 @@ public final class Supervision {
     }
 
     private void stopIfIdle() {
-        if (phase == Phase.RUNNING && instances.values().stream().flatMap(List::stream).allMatch(i -> i.state.isFinal())) {
+        if (phase() == Phase.RUNNING && instances.allFinal()) {
             beginShutdown("nothing left to run", null);
         }
     }
@@ -364,168 +346,26 @@ public final class Supervision {
         // a rewrite to 0 drops it: no shutdown
     }
 
-    /**
-     * Stops everything. With {@code forward}, that signal first goes to every instance (as
-     * each service rewrites it) and the ladders start after the global timeout.
-     */
     private void beginShutdown(String reason, Signal forward) {
-        if (phase != Phase.RUNNING) {
+        if (shutdown != null) {
             return;
         }
         log.info("shutting down", "reason", reason);
-        phase = forward == null ? Phase.STOPPING : Phase.FORWARDED;
-        for (List<Instance> list : instances.values()) {
+        for (List<Instance> list : instances.all()) {
             for (Instance i : list) {
                 if (i.state == State.STARTING || i.state == State.BACKOFF) {
-                    effects.cancel(new Timer.Restart(i.service.name(), i.index));
+                    if (i.state == State.BACKOFF) {
+                        effects.cancel(new Timer.Restart(i.service.name(), i.index));
+                    }
                     i.state = State.EXITED;
                 }
             }
         }
-        if (forward != null && anyLive()) {
-            forEachLive(i -> send(i, i.service.forwarding().rewritten(forward), true));
-            effects.schedule(new Timer.ShutdownLadders(), plan.ladder().timeout());
-        } else {
-            startLadders();
-        }
-    }
-
-    private void startLadders() {
-        if (phase == Phase.FORWARDED) {
-            effects.cancel(new Timer.ShutdownLadders());
-        }
-        phase = Phase.STOPPING;
-        tier = -1;
-        nextTier();
-    }
-
-    private void nextTier() {
-        while (++tier < tiers.size()) {
-            ladderStep.clear();
-            for (String service : tiers.get(tier)) {
-                if (hasProcess(service)) {
-                    ladderStep.put(service, 0);
-                }
-            }
-            if (!ladderStep.isEmpty()) {
-                for (String service : ladderStep.keySet()) {
-                    sendStep(service, 0);
-                }
-                return;
-            }
-        }
-        startOrphans();
-    }
-
-    private void sendStep(String service, int step) {
-        ServiceSpec spec = plan.service(service);
-        Signal signal = spec.stop().step(step);
-        for (Instance i : instances.get(service)) {
-            if (i.state.hasProcess()) {
-                i.state = State.STOPPING;
-                send(i, Optional.of(signal), true);
-            }
-        }
-        effects.schedule(new Timer.StopStep(service), spec.stop().timeout());
-    }
-
-    private void nextStep(String service) {
-        Integer step = ladderStep.get(service);
-        if (step == null || phase != Phase.STOPPING) {
-            return;
-        }
-        Ladder ladder = plan.service(service).stop();
-        if (step + 1 < ladder.steps()) {
-            ladderStep.put(service, step + 1);
-            sendStep(service, step + 1);
-            return;
-        }
-        for (Instance i : instances.get(service)) {
-            if (i.state.hasProcess()) {
-                log.error("still alive after the last ladder step; leaving it", "service", service, "instance", i.index, "pid", i.pid);
-                i.state = State.EXITED;
-            }
-        }
-        ladderStep.remove(service);
-        if (ladderStep.isEmpty()) {
-            nextTier();
-        }
-    }
-
-    /** A second TERM or INT while shutting down: on to the next ladder step now. */
-    private void skipStep() {
-        switch (phase) {
-            case FORWARDED -> startLadders();
-            case STOPPING -> new ArrayList<>(ladderStep.keySet()).forEach(s -> {
-                int step = ladderStep.get(s);
-                if (step + 1 < plan.service(s).stop().steps()) {
-                    ladderStep.put(s, step + 1);
-                    sendStep(s, step + 1);
-                }
-            });
-            case ORPHANS -> {
-                if (orphanStep + 1 < plan.ladder().steps()) {
-                    orphanStep++;
-                    signalOrphans();
-                }
-            }
-            default -> {
-            }
-        }
-    }
-
-    /** An instance died during the shutdown. */
-    private void stopped(Instance i) {
-        String service = i.service.name();
-        if (hasProcess(service)) {
-            return;
-        }
-        if (phase == Phase.FORWARDED) {
-            if (!anyLive()) {
-                startLadders();
-            }
-        } else if (phase == Phase.STOPPING && ladderStep.remove(service) != null) {
-            effects.cancel(new Timer.StopStep(service));
-            if (ladderStep.isEmpty()) {
-                nextTier();
-            }
-        }
-    }
-
-    private void startOrphans() {
-        phase = Phase.ORPHANS;
-        orphanStep = 0;
-        if (liveOrphans().isEmpty()) {
-            finish();
-        } else {
-            signalOrphans();
-        }
-    }
-
-    private void signalOrphans() {
-        Signal signal = plan.ladder().step(orphanStep);
-        List<Integer> orphans = liveOrphans();
-        log.info("stopping orphans", "signal", signal.sigName(), "pids", orphans.toString());
-        for (int pid : orphans) {
-            effects.signal(pid, signal, false);
-        }
-        effects.schedule(new Timer.OrphanStep(), plan.ladder().timeout());
-    }
-
-    /** kinesin's children that it did not start (and has not given up on). */
-    private List<Integer> liveOrphans() {
-        List<Integer> out = new ArrayList<>();
-        for (int pid : effects.children()) {
-            Instance i = byPid.get(pid);
-            if (i == null) {
-                out.add(pid);
-            }
-        }
-        return out;
+        shutdown = new Shutdown(plan, tiers, instances, effects, log, this::finish);
+        shutdown.begin(forward);
     }
 
     private void finish() {
-        phase = Phase.DONE;
         exitStatus = computeStatus();
         log.info("exiting", "status", exitStatus);
     }
@@ -540,48 +380,5 @@ public final class Supervision {
             }
         }
         return 0;
-    }
-
-    // ---- helpers ------------------------------------------------------------------------------
-
-    private boolean anyLive() {
-        for (String service : instances.keySet()) {
-            if (hasProcess(service)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean hasProcess(String service) {
-        for (Instance i : instances.get(service)) {
-            if (i.state.hasProcess()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void forEachLive(java.util.function.Consumer<Instance> action) {
-        for (List<Instance> list : instances.values()) {
-            for (Instance i : list) {
-                if (i.state.hasProcess()) {
-                    action.accept(i);
-                }
-            }
-        }
-    }
-
-    private void send(Instance i, Optional<Signal> signal, boolean stopping) {
-        if (signal.isEmpty()) {
-            return;
-        }
-        if (stopping) {
-            i.stopSignals.add(signal.get());
-        }
-        if (log.enabled(Log.Level.DEBUG)) {
-            log.debug("signal", "service", i.service.name(), "instance", i.index, "pid", i.pid, "signal", signal.get().sigName());
-        }
-        effects.signal(i.pid, signal.get(), i.service.forwarding().group());
     }
 }
