@@ -165,7 +165,22 @@ public final class Spawner {
      * @throws SpawnException ENOENT if there is none, EACCES if there is one but not executable
      */
     public static byte[] which(byte[] program, byte[] path, byte[] workdir) throws SpawnException {
-        return resolve(program, path, workdir);
+        byte[] file = resolve(program, path, workdir);
+        if (file == program) { // a path: resolve() leaves checking it to posix_spawn
+            byte[] checked = workdir != null && program[0] != '/' ? join(workdir, program) : program;
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment state = arena.allocate(Libc.CALL_STATE);
+                MemorySegment c = Libc.cString(arena, checked);
+                if ((int) Libc.Core.ACCESS.invokeExact(state, c, X_OK) != 0) {
+                    throw new SpawnException(program, Libc.errno(state));
+                }
+            } catch (SpawnException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw Libc.rethrow(t);
+            }
+        }
+        return file;
     }
 
     static byte[] resolve(byte[] program, byte[] path, byte[] workdir) throws SpawnException {
