@@ -11,8 +11,10 @@ import java.util.Map;
 
 /**
  * {@code ${VAR}} and {@code ${VAR:-default}} in every string of a config, from kinesin's own
- * environment; {@code $$} is a literal {@code $}. A {@code ${VAR}} whose variable is not set
- * is an error (a default makes it optional); {@code :-} also replaces an empty value.
+ * environment. A {@code ${VAR}} whose variable is not set is an error (a default makes it
+ * optional); {@code :-} also replaces an empty value. Nothing else about {@code $} changes,
+ * so shell commands keep {@code $$}, {@code $1}, {@code $HOME}; {@code $${} writes a literal
+ * {@code ${} (for a shell's own {@code ${VAR}}).
  */
 final class Interpolation {
 
@@ -60,13 +62,13 @@ final class Interpolation {
             if (c != '$' || i + 1 >= text.length()) {
                 out.append(c);
                 i++;
-            } else if (text.charAt(i + 1) == '$') {
-                out.append('$');
-                i += 2;
+            } else if (text.startsWith("$${", i)) {
+                out.append("${");
+                i += 3;
             } else if (text.charAt(i + 1) == '{') {
                 int end = text.indexOf('}', i + 2);
                 if (end < 0) {
-                    throw new ConfigException(path, "\"" + text + "\" has a ${ without its }; write $$ for a literal $");
+                    throw new ConfigException(path, "\"" + text + "\" has a ${ without its }; write $${ for a literal ${");
                 }
                 out.append(variable(text.substring(i + 2, end), path));
                 i = end + 1;
