@@ -8,24 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 
 /**
- * An {@code env} value: a string or a number. A boolean is refused: YAML reads unquoted
- * {@code yes}, {@code no}, {@code on}, {@code off} as booleans, and {@code DEBUG: no} would
- * silently become {@code DEBUG=false}.
+ * An {@code env} value: text, or a number or boolean as written. (YAML's plain scalars reach
+ * kinesin as the text they were written as, see {@link YamlTree}; TOML and JSON say their
+ * types explicitly, so {@code true} there is meant.)
  */
 final class EnvValue extends JsonDeserializer<String> {
 
     @Override
     public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
         JsonNode n = p.readValueAsTree();
-        if (n.isTextual()) {
-            return n.textValue();
-        }
-        if (n.isNumber()) {
+        if (n.isTextual() || n.isNumber() || n.isBoolean()) {
             return n.asText();
-        }
-        if (n.isBoolean()) {
-            throw new ConfigProblem("is a boolean (YAML reads unquoted yes/no/on/off/true/false that way); "
-                    + "quote it to mean the text, e.g. \"" + n.asText() + "\"");
         }
         throw new ConfigProblem(Values.describe(n) + " is not a value for an environment variable; expected a string");
     }

@@ -33,6 +33,12 @@ final class Values {
     static SimpleModule module() {
         SimpleModule m = new SimpleModule("kinesin-config");
         add(m, Duration.class, Values::duration, Durations::format);
+        m.addDeserializer(Boolean.class, new JsonDeserializer<>() {
+            @Override
+            public Boolean deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                return bool(p.readValueAsTree());
+            }
+        });
         add(m, Signal.class, Values::signal, Signal::name);
         add(m, RestartPolicy.class, Values::restart, Values::label);
         add(m, Condition.class, n -> choice(n, Condition.class, "condition"), Values::label);
@@ -92,17 +98,24 @@ final class Values {
         }
     }
 
+    /** true/false, or (as YAML 1.1 users write them) yes/no, on/off. */
+    static Boolean bool(JsonNode n) {
+        if (n.isBoolean()) {
+            return n.booleanValue();
+        }
+        String text = n.isTextual() ? n.textValue().strip().toLowerCase(Locale.ROOT) : "";
+        return switch (text) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new ConfigProblem(describe(n) + " is not true or false (yes/no and on/off also work)");
+        };
+    }
+
     static RestartPolicy restart(JsonNode n) {
         if (n.isBoolean() && !n.booleanValue()) {
             return RestartPolicy.NO; // YAML 1.1 reads an unquoted `no` as false
         }
-        String text = n.isTextual() ? n.textValue().strip().toLowerCase(Locale.ROOT) : null;
-        for (RestartPolicy p : RestartPolicy.values()) {
-            if (label(p).equals(text)) {
-                return p;
-            }
-        }
-        throw new ConfigProblem("unknown policy " + describe(n) + "; expected no, on-failure, always");
+        return choice(n, RestartPolicy.class, "policy");
     }
 
     static <E extends Enum<E>> E choice(JsonNode n, Class<E> type, String what) {
