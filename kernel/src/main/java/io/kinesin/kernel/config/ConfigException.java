@@ -12,8 +12,13 @@ public final class ConfigException extends Exception {
     private final String path;
 
     public ConfigException(String path, String message) {
-        super(path.isEmpty() ? message : path + ": " + message);
+        super(oneLine(path.isEmpty() ? message : path + ": " + message));
         this.path = path;
+    }
+
+    /** Parser messages (SnakeYAML's) span lines; kinesin's error is one. */
+    private static String oneLine(String s) {
+        return s.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     public String path() {

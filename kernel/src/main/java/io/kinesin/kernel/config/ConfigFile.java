@@ -29,7 +29,7 @@ record ConfigFile(@JsonProperty("kinesin") Settings kinesin,
             }
         }
         if (services == null || services.isEmpty()) {
-            throw new ConfigProblem("services", "nothing to run; add at least one service with its command, e.g. services: { web: { command: [/usr/bin/app] } }");
+            throw ConfigProblem.missing("services", "nothing to run; add at least one service with its command, e.g. services: { web: { command: [/usr/bin/app] } }");
         }
         Map<String, ServiceConfig> filled = new LinkedHashMap<>();
         for (var e : services.entrySet()) {

@@ -3,6 +3,8 @@ package io.kinesin.kernel.config;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,7 +56,8 @@ public final class ConfigLoader {
         ObjectMapper mapper() {
             ObjectMapper m = switch (this) {
                 case YAML -> YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build();
+                        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                        .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS).build();
                 case TOML -> TomlMapper.builder().build();
                 case JSON -> JsonMapper.builder().build();
             };
@@ -93,12 +96,7 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(file.toString(), "cannot read it: " + e.getMessage());
         }
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(text);
-        } catch (JacksonException e) {
-            throw new ConfigException(location(file, e.getLocation()), "not valid " + format.name() + ": " + e.getOriginalMessage());
-        }
+        JsonNode tree = format == Format.YAML ? YamlTree.read(text, file) : read(mapper, text, file, format);
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             throw new ConfigException(file.toString(), "is empty; it needs at least a services: section");
         }
@@ -115,9 +113,23 @@ public final class ConfigLoader {
         } catch (ConfigProblem p) {
             throw new ConfigException(p.field, p.getMessage());
         } catch (JsonMappingException e) {
-            throw translate(e);
+            throw translate(e, tree);
         } catch (JacksonException e) {
             throw new ConfigException(file.toString(), e.getOriginalMessage());
+        }
+    }
+
+    private static JsonNode read(ObjectMapper mapper, String text, Path file, Format format) throws ConfigException {
+        try (MappingIterator<JsonNode> documents = mapper.readerFor(JsonNode.class).readValues(text)) {
+            JsonNode tree = documents.hasNextValue() ? documents.nextValue() : null;
+            if (documents.hasNextValue()) {
+                throw new ConfigException(file.toString(), "holds more than one document; put everything in one");
+            }
+            return tree;
+        } catch (JacksonException e) {
+            throw new ConfigException(location(file, e.getLocation()), "not valid " + format.name() + ": " + problem(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), "cannot read it: " + e.getMessage());
         }
     }
 
@@ -130,11 +142,15 @@ public final class ConfigLoader {
         }
     }
 
-    static ConfigException translate(JsonMappingException e) {
+    static ConfigException translate(JsonMappingException e, JsonNode tree) {
         String path = path(e.getPath());
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConfigProblem p) {
-                return new ConfigException(join(path, p.field), p.getMessage());
+                ConfigException misspelled = p.missing ? misspelling(e.getPath(), p.field, path, tree) : null;
+                return misspelled != null ? misspelled : new ConfigException(join(path, p.field), p.getMessage());
+            }
+            if (t instanceof InputCoercionException c) {
+                return new ConfigException(path, "the number is out of range (" + c.getTargetType().getSimpleName() + ")");
             }
         }
         if (e instanceof UnrecognizedPropertyException u) {
@@ -150,6 +166,36 @@ public final class ConfigLoader {
             return new ConfigException(path, "expected " + expected(m.getTargetType()));
         }
         return new ConfigException(path, e.getOriginalMessage());
+    }
+
+    /**
+     * A required key is absent: if the same object has a key that looks like a misspelling of
+     * it, that is the error to report (Jackson builds a record before it reports unknown keys).
+     */
+    private static ConfigException misspelling(List<JsonMappingException.Reference> refs, String field, String path, JsonNode tree) {
+        JsonNode node = tree;
+        for (JsonMappingException.Reference r : refs) {
+            node = node == null ? null : r.getFieldName() != null ? node.get(r.getFieldName()) : node.get(r.getIndex());
+        }
+        if (node == null || !node.isObject() || field.contains(".") || node.has(field)) {
+            return null;
+        }
+        for (var it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (Suggestions.distance(key.toLowerCase(Locale.ROOT), field) <= Math.max(2, field.length() / 3)) {
+                return new ConfigException(join(path, key), "unknown key; did you mean \"" + field + "\"?");
+            }
+        }
+        return null;
+    }
+
+    /** A parser's complaint without the source excerpt some (SnakeYAML) add: its unindented lines. */
+    private static String problem(String message) {
+        if (message == null) {
+            return "syntax error";
+        }
+        List<String> lines = message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList();
+        return lines.isEmpty() ? message.strip() : String.join("; ", lines);
     }
 
     private static String path(List<JsonMappingException.Reference> refs) {

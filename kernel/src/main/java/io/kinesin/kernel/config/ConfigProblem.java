@@ -10,10 +10,21 @@ final class ConfigProblem extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     final String field;
+    /** A required key is absent: the loader checks whether a misspelling of it is there. */
+    final boolean missing;
 
     ConfigProblem(String field, String message) {
+        this(field, message, false);
+    }
+
+    private ConfigProblem(String field, String message, boolean missing) {
         super(message, null, false, false);
         this.field = field;
+        this.missing = missing;
+    }
+
+    static ConfigProblem missing(String field, String message) {
+        return new ConfigProblem(field, message, true);
     }
 
     ConfigProblem(String message) {
@@ -22,6 +33,6 @@ final class ConfigProblem extends RuntimeException {
 
     /** The same problem one level further out: {@code inner} inside {@code field}. */
     ConfigProblem under(String outer) {
-        return new ConfigProblem(field.isEmpty() ? outer : outer + "." + field, getMessage());
+        return new ConfigProblem(field.isEmpty() ? outer : outer + "." + field, getMessage(), missing);
     }
 }

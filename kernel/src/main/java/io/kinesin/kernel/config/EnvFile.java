@@ -22,6 +22,8 @@ final class EnvFile {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(field, file + ": no such file");
         } catch (IOException e) {
             throw new ConfigException(field, "cannot read " + file + ": " + e.getMessage());
         }

@@ -10,7 +10,7 @@ final class NotYet {
 
     static void reject(JsonNode value, String field, String what) {
         if (value != null && !value.isNull()) {
-            throw new ConfigProblem(field, what + " is not in this version of kinesin yet; remove " + field);
+            throw new ConfigProblem(field, "not in this version of kinesin yet (" + what + "); remove " + field);
         }
     }
 }

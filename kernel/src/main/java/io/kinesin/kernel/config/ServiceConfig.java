@@ -41,7 +41,7 @@ record ServiceConfig(@JsonProperty("command") Argv command,
 
     ServiceConfig {
         if (command == null) {
-            throw new ConfigProblem("command", "every service needs a command, e.g. command: [/usr/bin/app, --port, \"8080\"]");
+            throw ConfigProblem.missing("command", "every service needs a command, e.g. command: [/usr/bin/app, --port, \"8080\"]");
         }
         env = env == null ? Map.of() : new LinkedHashMap<>(env);
         for (var e : env.entrySet()) {

@@ -20,7 +20,7 @@ record SinkConfig(@JsonProperty("type") String type,
 
     SinkConfig {
         if (type == null) {
-            throw new ConfigProblem("type", "every sink needs a type: console or file");
+            throw ConfigProblem.missing("type", "every sink needs a type: console or file");
         }
         type = type.strip().toLowerCase(Locale.ROOT);
         switch (type) {

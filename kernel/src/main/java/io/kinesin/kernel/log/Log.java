@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
@@ -108,7 +107,7 @@ public final class Log {
         if (!enabled(level)) {
             return;
         }
-        String ts = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        String ts = timestamp(Instant.now());
         StringBuilder line = new StringBuilder(128);
         if (format == Format.JSON) {
             line.append("{\"ts\":");
@@ -145,6 +144,14 @@ public final class Log {
         write(line.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
+
+    /** {@code 2026-11-22T02:13:00.120Z}: UTC, always three digits of milliseconds. */
+    public static String timestamp(Instant at) {
+        return TIMESTAMP.format(at);
+    }
+
     private synchronized void write(byte[] bytes) {
         try {
             out.write(bytes);
@@ -177,38 +184,14 @@ public final class Log {
             char c = v.charAt(i);
             quote = c <= ' ' || c == '=' || c == '"' || c == '\\' || c == 0x7f;
         }
-        if (!quote) {
+        if (quote) {
+            JsonText.quote(sb, v);
+        } else {
             sb.append(v);
-            return;
         }
-        sb.append('"');
-        escape(sb, v);
-        sb.append('"');
     }
 
     static void json(StringBuilder sb, String v) {
-        sb.append('"');
-        escape(sb, v);
-        sb.append('"');
-    }
-
-    private static void escape(StringBuilder sb, String v) {
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
+        JsonText.quote(sb, v);
     }
 }

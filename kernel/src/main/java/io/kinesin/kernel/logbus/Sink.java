@@ -1,5 +1,6 @@
 package io.kinesin.kernel.logbus;
 
+import io.kinesin.kernel.log.JsonText;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.Fds;
 import io.kinesin.kernel.process.NativeException;
@@ -7,8 +8,6 @@ import io.kinesin.kernel.process.NativeException;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 
 /**
@@ -69,35 +68,13 @@ final class Sink {
 
     private static String json(Source from, String text) {
         StringBuilder sb = new StringBuilder(text.length() + 96);
-        sb.append("{\"ts\":\"").append(DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.MILLIS)))
+        sb.append("{\"ts\":\"").append(Log.timestamp(Instant.now()))
                 .append("\",\"service\":");
-        quote(sb, from.service);
+        JsonText.quote(sb, from.service);
         sb.append(",\"instance\":").append(from.instance).append(",\"stream\":\"").append(from.stream.label())
                 .append("\",\"line\":");
-        quote(sb, text);
+        JsonText.quote(sb, text);
         return sb.append('}').toString();
-    }
-
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 
     private void put(byte[] b) {

@@ -95,7 +95,14 @@ public final class Accounts {
     }
 
     private static boolean isNumber(String s) {
-        return !s.isEmpty() && s.chars().allMatch(Character::isDigit) && s.length() < 11;
+        if (s.isEmpty() || !s.chars().allMatch(Character::isDigit) || s.length() > 10) {
+            return false;
+        }
+        if (Long.parseLong(s) >= 0xFFFF_FFFFL) {
+            // (uid_t) -1 means "leave unchanged" to setresuid: never a real id
+            throw new IllegalArgumentException(s + " is not a valid user or group id (0 to 4294967294)");
+        }
+        return true;
     }
 
     /** The account by name (uid ignored) or by uid (name null); null if there is none. */
