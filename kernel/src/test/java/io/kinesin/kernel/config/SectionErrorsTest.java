@@ -1,0 +1,133 @@
+package io.kinesin.kernel.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Errors in the smaller sections: {@code kinesin:}, {@code sinks:}, and a service's outputs, signals, readiness and launcher. */
+class SectionErrorsTest {
+
+    private static final List<byte[]> ENV = List.of("PATH=/usr/bin:/bin".getBytes(StandardCharsets.UTF_8));
+    private static final String WEB = "services: { web: { command: /bin/true } }\n";
+
+    @TempDir
+    Path dir;
+
+    private String yaml(String text) throws Exception {
+        return ConfigErrorsTest.error(Files.writeString(dir.resolve("kinesin.yaml"), text), ENV);
+    }
+
+    private String web(String keys) throws Exception {
+        return yaml("services:\n  web:\n    command: /bin/true\n" + keys.indent(4));
+    }
+
+    @Test
+    void kinesinLogSettings() throws Exception {
+        assertThat(yaml("kinesin: { log: { level: loud } }\n" + WEB))
+                .isEqualTo("kinesin.log.level: unknown log level \"loud\"; expected error, warn, info, debug");
+        assertThat(yaml("kinesin: { log: { levle: info } }\n" + WEB)).isEqualTo("kinesin.log.levle: unknown key; did you mean \"level\"?");
+        assertThat(yaml("kinesin: { log: { output: syslog } }\n" + WEB))
+                .isEqualTo("kinesin.log.output: unknown output \"syslog\"; expected stderr, stdout");
+    }
+
+    @Test
+    void kinesinExitCodes() throws Exception {
+        assertThat(yaml("kinesin: { exit-codes: { abc: 0 } }\n" + WEB)).isEqualTo("kinesin.exit-codes: \"abc\" is not a whole number");
+        assertThat(yaml("kinesin: { exit-codes: { 300: 0 } }\n" + WEB))
+                .isEqualTo("kinesin.exit-codes: maps exit codes 0-255 to 0-255, not 300 → 0");
+    }
+
+    @Test
+    void kinesinSignals() throws Exception {
+        assertThat(yaml("kinesin: { signals: { forward: [NOPE] } }\n" + WEB)).isEqualTo(
+                "kinesin.signals.forward[0]: unknown signal \"NOPE\"; expected a name such as TERM or SIGHUP, or a number 1-64");
+        assertThat(yaml("kinesin: { shutdown: { signals: [] } }\n" + WEB))
+                .isEqualTo("kinesin.shutdown.signals: the ladder needs at least one signal, e.g. [TERM, KILL]");
+        assertThat(yaml("kinesin: { shutdown: { timeout: 0s } }\n" + WEB))
+                .isEqualTo("kinesin.shutdown.timeout: the wait after each ladder step must be > 0");
+    }
+
+    @Test
+    void kinesinFeaturesNotInThisVersion() throws Exception {
+        assertThat(yaml("kinesin: { plugins: { dir: /opt/kinesin/plugins } }\n" + WEB))
+                .isEqualTo("kinesin.plugins: not in this version of kinesin yet (plugin loading); remove plugins");
+        assertThat(yaml("on-exit: [{ type: exec, command: [/bin/true] }]\n" + WEB))
+                .isEqualTo("on-exit: not in this version of kinesin yet (on-exit hooks); remove on-exit");
+    }
+
+    @Test
+    void sinkDefinitions() throws Exception {
+        assertThat(yaml("sinks: { c: { type: console, format: fancy } }\n" + WEB))
+                .isEqualTo("sinks.c.format: unknown format \"fancy\"; expected prefixed, json, raw");
+        assertThat(yaml("sinks: { c: { type: console, stream: stdlog } }\n" + WEB))
+                .isEqualTo("sinks.c.stream: unknown stream \"stdlog\"; expected stdout, stderr");
+        assertThat(yaml("sinks: { f: { type: file } }\n" + WEB)).isEqualTo("sinks.f.path: a file sink needs the path of its file");
+        assertThat(yaml("sinks: { f: { path: /tmp/x.log } }\n" + WEB)).isEqualTo("sinks.f.type: every sink needs a type: console or file");
+        assertThat(yaml("sinks: { f: { type: file, path: /tmp/x.log, rotate: { size: 5MiB } } }\n" + WEB))
+                .isEqualTo("sinks.f.rotate: not in this version of kinesin yet (log rotation); remove rotate");
+    }
+
+    @Test
+    void outputs() throws Exception {
+        assertThat(web("stdout: verbose"))
+                .isEqualTo("services.web.stdout: unknown output \"verbose\"; expected inherit, null, or { sinks: [console, ...] }");
+        assertThat(web("stdout: 5")).isEqualTo("services.web.stdout: unknown output \"5\"; expected inherit, null, or { sinks: [console, ...] }");
+        assertThat(web("stderr: { sinks: console }"))
+                .isEqualTo("services.web.stderr.sinks: \"console\" is not a list of sink names, e.g. [console]");
+        assertThat(web("stdout: { overflow: drop }"))
+                .isEqualTo("services.web.stdout.overflow: not in this version of kinesin yet (output buffering (overflow)); remove overflow");
+        assertThat(web("stdin: \"file:\"")).isEqualTo("services.web.stdin: unknown stdin \"file:\"; expected null, inherit or file:/path");
+    }
+
+    @Test
+    void serviceSignals() throws Exception {
+        assertThat(web("signals: { target: proc }")).isEqualTo("services.web.signals.target: unknown target \"proc\"; expected group, pid");
+        assertThat(web("signals: { rewrite: { TERM: NOPE } }")).isEqualTo(
+                "services.web.signals.rewrite.TERM: unknown signal \"NOPE\"; expected a name such as TERM or SIGHUP, or a number 1-64");
+        assertThat(web("stop: { signals: [] }")).isEqualTo("services.web.stop.signals: the ladder needs at least one signal, e.g. [TERM, KILL]");
+    }
+
+    @Test
+    void readinessAndLauncher() throws Exception {
+        assertThat(web("ready: { notify: telepathy }"))
+                .isEqualTo("services.web.ready.notify: unknown readiness \"telepathy\"; expected none, systemd, fd, ack, log, health");
+        assertThat(web("ready: { notify: fd }"))
+                .isEqualTo("services.web.ready.notify: readiness by fd is not in this version of kinesin yet; use none");
+        assertThat(web("ready: { timeout: 5s }")).isEqualTo(
+                "services.web.ready.timeout: a readiness timeout needs a readiness protocol, which this version does not have yet");
+        assertThat(web("launcher: { type: ruby-preload }")).isEqualTo(
+                "services.web.launcher.type: unknown launcher \"ruby-preload\"; this kinesin has exec (plugin launchers are not in this version yet)");
+    }
+
+    @Test
+    void commandAndEnvShapes() throws Exception {
+        assertThat(yaml("services: { web: { command: [/bin/true, [x]] } }"))
+                .isEqualTo("services.web.command[1]: a list is not an argument; quote it as a string");
+        assertThat(yaml("services: { web: { command: [\"\"] } }")).isEqualTo("services.web.command[0]: the program name is empty");
+        assertThat(web("env: { \"A=B\": x }")).isEqualTo("services.web.env: \"A=B\" is not a variable name (no '=', not empty)");
+    }
+
+    @Test
+    void usersAndGroups() throws Exception {
+        assertThat(web("user: \"\"")).isEqualTo("services.web.user: \"\" names no user; write user, user:group, uid or uid:gid");
+        assertThat(web("user: \"nobody:no-such-group\""))
+                .isEqualTo("services.web.user: no group \"no-such-group\" in the group database (/etc/group)");
+    }
+
+    @Test
+    void aDuplicateServiceIsAnError() throws Exception {
+        assertThat(yaml("services:\n  web:\n    command: /bin/true\n  web:\n    command: /bin/true\n"))
+                .isEqualTo(dir.resolve("kinesin.yaml") + ":4:3: not valid YAML: while constructing a mapping: found duplicate key web");
+    }
+
+    @Test
+    void aSecondYamlDocumentIsNotSilentlyIgnored() throws Exception {
+        assertThat(yaml(WEB + "---\nservices: { worker: { command: /bin/true } }\n")).startsWith(dir.resolve("kinesin.yaml").toString());
+    }
+}

@@ -1,0 +1,106 @@
+package io.kinesin.kernel.logbus;
+
+import io.kinesin.kernel.log.Log;
+import io.kinesin.kernel.process.Fds;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A real {@link LogBus} with one file sink named {@code file}, and the writer's side of its
+ * pipes as a child would use them: raw fds, write(2), close(2).
+ */
+final class FileBus {
+
+    final Path file;
+    final LogBus bus;
+    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+
+    FileBus(Path dir, SinkSpec.Format format) {
+        this.file = dir.resolve("out.log");
+        this.bus = new LogBus(List.of(new SinkSpec("file", SinkSpec.Kind.FILE, -1, file.toString(), format)),
+                new Log(Log.Format.LOGFMT, Log.Level.WARN, logged));
+    }
+
+    int attach(String service) {
+        return bus.attach(service, 0, service, Stream.STDOUT, List.of("file"));
+    }
+
+    /** Writes all of {@code bytes} to {@code fd}, as a child's write(2) would; safe from any thread. */
+    static void write(int fd, byte[] bytes) {
+        try (Arena arena = Arena.ofConfined()) {
+            Fds.writeFully(fd, bytes, bytes.length, arena.allocate(Math.max(1, Math.min(bytes.length, 64 * 1024))));
+        }
+    }
+
+    static void write(int fd, String text) {
+        write(fd, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Gives the pump time to read what is in the pipes, so the next write lands in another read. */
+    static void pause() {
+        try {
+            Thread.sleep(30);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Drains the bus (bounded by {@code drain}) and returns the sink file's bytes. */
+    byte[] closeAndRead(Duration drain) {
+        bus.close(drain);
+        return bytes();
+    }
+
+    byte[] closeAndRead() {
+        return closeAndRead(Duration.ofSeconds(5));
+    }
+
+    List<String> closeAndReadLines() {
+        return lines(closeAndRead());
+    }
+
+    byte[] bytes() {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** kinesin's own log lines at warn and above (a failed sink, a dead pump). */
+    String logged() {
+        return logged.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The file's lines; every line must end with '\n'. */
+    static List<String> lines(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (!text.isEmpty() && !text.endsWith("\n")) {
+            throw new AssertionError("the file does not end with a newline: ..." + text.substring(Math.max(0, text.length() - 80)));
+        }
+        return text.isEmpty() ? List.of() : Arrays.asList(text.substring(0, text.length() - 1).split("\n", -1));
+    }
+
+    /** Splits raw bytes at '\n'; the last piece (after the final '\n') is dropped. */
+    static List<byte[]> byteLines(byte[] bytes) {
+        List<byte[]> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                out.add(Arrays.copyOfRange(bytes, start, i));
+                start = i + 1;
+            }
+        }
+        return out;
+    }
+}
