@@ -112,7 +112,7 @@ class RunIT {
         assertThat(LogLines.events(fatal.stderr(), "shutting down", null).getFirst().get("reason")).isEqualTo("ping ended");
 
         // must_be_up = false: pong keeps going after ping has ended
-        Kinesin.Running k = Kinesin.args("run", Samples.config("pingpong-nonfatal")).env("PING_INTERVAL", "0.05").start();
+        Kinesin.Running k = Kinesin.args("run", Samples.DIR.resolve("pingpong/nonfatal.toml").toString()).env("PING_INTERVAL", "0.05").start();
         Eventually.until("ping ended", () -> LogLines.events(errors(k), "exited", "ping").size() == 1);
         long pongs = stdout(k).lines().filter("pong"::equals).count();
         Eventually.until("pong goes on", () -> stdout(k).lines().filter("pong"::equals).count() > pongs + 3);
