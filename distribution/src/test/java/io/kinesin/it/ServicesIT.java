@@ -114,7 +114,8 @@ class ServicesIT {
             assertThat(file.get(i)).isEqualTo("line " + i);
         }
         assertThat(r.stdout()).isEmpty();
-        Map<String, Object> json = new com.fasterxml.jackson.databind.ObjectMapper().readValue(r.stderr().strip(), Map.class);
+        Map<String, Object> json = new com.fasterxml.jackson.databind.ObjectMapper().readValue(r.stderr().strip(),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
         assertThat(json).containsEntry("service", "app").containsEntry("instance", 0).containsEntry("stream", "stderr")
                 .containsEntry("line", "café \"q\"").containsKey("ts");
     }

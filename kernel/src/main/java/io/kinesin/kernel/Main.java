@@ -20,8 +20,6 @@ import io.kinesin.kernel.supervise.Supervisor;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.PrintStream;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -106,8 +104,7 @@ public final class Main {
     }
 
     private static int supervise(Plan plan, Log log, LogBus bus, Optional<Terminal> terminal) {
-        List<io.kinesin.spi.Signal> caught = SignalCatcher.catchable();
-        return new Supervisor(plan, log, bus, terminal).run(caught);
+        return new Supervisor(plan, log, bus, terminal).run(SignalCatcher.catchable());
     }
 
     static String version() {
@@ -117,12 +114,8 @@ public final class Main {
 
     /** Exits at once: nothing is left to clean up, and shutdown hooks would only slow PID 1's exit. */
     private static void exit(int status) {
-        flush(System.out);
-        flush(System.err);
+        System.out.flush();
+        System.err.flush();
         Runtime.getRuntime().halt(status);
-    }
-
-    private static void flush(PrintStream s) {
-        s.flush();
     }
 }

@@ -26,8 +26,7 @@ record Dependencies(Map<String, Condition> on) {
                 on.put(n.get(i).textValue(), Condition.STARTED);
             }
         } else if (n.isObject()) {
-            for (var it = n.fields(); it.hasNext(); ) {
-                var e = it.next();
+            for (var e : n.properties()) {
                 try {
                     on.put(e.getKey(), Values.choice(e.getValue(), Condition.class, "condition"));
                 } catch (ConfigProblem p) {

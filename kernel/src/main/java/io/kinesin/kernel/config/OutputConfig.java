@@ -37,8 +37,7 @@ record OutputConfig(Mode mode, List<String> sinks) {
             throw new ConfigProblem(Values.describe(n) + " is not an output; expected inherit, null, or { sinks: [console, ...] }");
         }
         List<String> sinks = null;
-        for (var it = n.fields(); it.hasNext(); ) {
-            var e = it.next();
+        for (var e : n.properties()) {
             switch (e.getKey()) {
                 case "sinks" -> sinks = names(e.getValue());
                 case "buffer", "overflow" -> NotYet.reject(e.getValue(), e.getKey(), "output buffering (" + e.getKey() + ")");

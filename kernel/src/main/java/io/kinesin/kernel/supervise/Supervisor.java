@@ -36,7 +36,6 @@ public final class Supervisor implements Effects {
     /** How long kinesin waits, once everything has ended, for pipes still holding children's output. */
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(1);
 
-    private final Plan plan;
     private final Log log;
     private final LogBus bus;
     private final Spawner spawner = new Spawner();
@@ -53,7 +52,6 @@ public final class Supervisor implements Effects {
      * @param terminal the controlling terminal to hand the one child of the {@code --} mode, if any
      */
     public Supervisor(Plan plan, Log log, LogBus bus, Optional<Terminal> terminal) {
-        this.plan = plan;
         this.log = log;
         this.bus = bus;
         this.jobControl = terminal.map(t -> new JobControl(t, log));
@@ -114,10 +112,6 @@ public final class Supervisor implements Effects {
     private static StackTraceElement firstFrame(Throwable t) {
         StackTraceElement[] frames = t.getStackTrace();
         return frames.length == 0 ? null : frames[0];
-    }
-
-    public Supervision supervision() {
-        return supervision;
     }
 
     private void post(Signal s) {
