@@ -113,7 +113,7 @@ final class Values {
 
     static RestartPolicy restart(JsonNode n) {
         if (n.isBoolean() && !n.booleanValue()) {
-            return RestartPolicy.NO; // YAML 1.1 reads an unquoted `no` as false
+            return RestartPolicy.NO; // restart = false in TOML or JSON
         }
         return choice(n, RestartPolicy.class, "policy");
     }
