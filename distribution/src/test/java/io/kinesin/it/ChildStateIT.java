@@ -57,8 +57,12 @@ class ChildStateIT {
         // ls lists the shell's fds, not its own
         Kinesin.Result r = Kinesin.args("--", "sh", "-c", "ls /proc/$$/fd").run();
         assertThat(r.stdout()).as(r.toString()).isEqualTo("0\n1\n2\n");
-        Kinesin.Result multi = Kinesin.args("---", "sh", "-c", "ls /proc/$$/fd", "---", "sh", "-c", "ls /proc/$$/fd").run();
-        assertThat(multi.stdout()).isEqualTo("0\n1\n2\n0\n1\n2\n");
+        // the first to end would stop the other: both report, then wait for kinesin's TERM
+        String report = "ls /proc/$$/fd; exec sleep 100";
+        Kinesin.Running multi = Kinesin.args("---", "sh", "-c", report, "---", "sh", "-c", report).start();
+        Eventually.until("both children report", () -> RunIT.stdout(multi).lines().count() == 6);
+        multi.signal(io.kinesin.spi.Signal.TERM);
+        assertThat(multi.await(Kinesin.DEFAULT_TIMEOUT).stdout()).isEqualTo("0\n1\n2\n0\n1\n2\n");
     }
 
     @Test

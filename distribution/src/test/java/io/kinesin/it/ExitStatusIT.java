@@ -87,10 +87,10 @@ class ExitStatusIT {
     @Test
     void severalChildrenExitWithTheFirstFailureInTheOrderTheyEnded() throws Exception {
         // A exits 3, then B exits 5 on TERM: 3
-        assertThat(Kinesin.args("---", "sh", "-c", "sleep 0.2; exit 3", "---", "sh", "-c", "trap 'exit 5' TERM; while :; do sleep 0.05; done")
+        assertThat(Kinesin.args("---", "sh", "-c", "sleep 0.5; exit 3", "---", "sh", "-c", "trap 'exit 5' TERM; while :; do sleep 0.05; done")
                 .run().status()).isEqualTo(3);
         // A exits 0, then B exits 6 on TERM: 6
-        assertThat(Kinesin.args("---", "sh", "-c", "sleep 0.2; exit 0", "---", "sh", "-c", "trap 'exit 6' TERM; while :; do sleep 0.05; done")
+        assertThat(Kinesin.args("---", "sh", "-c", "sleep 0.5; exit 0", "---", "sh", "-c", "trap 'exit 6' TERM; while :; do sleep 0.05; done")
                 .run().status()).isEqualTo(6);
         // A exits 0, B dies of the ladder's TERM: 0
         assertThat(Kinesin.args("---", "sh", "-c", "sleep 0.2; exit 0", "---", "sleep", "100").run().status()).isZero();
