@@ -11,12 +11,10 @@ import io.kinesin.kernel.process.SpawnException;
 import io.kinesin.kernel.process.SpawnSpec;
 import io.kinesin.kernel.process.Spawner;
 import io.kinesin.kernel.supervise.Command;
-import io.kinesin.kernel.supervise.Condition;
 import io.kinesin.kernel.supervise.ExitCodes;
 import io.kinesin.kernel.supervise.Forwarding;
 import io.kinesin.kernel.supervise.Ladder;
 import io.kinesin.kernel.supervise.Plan;
-import io.kinesin.kernel.supervise.RestartPolicy;
 import io.kinesin.kernel.supervise.ServiceSpec;
 import io.kinesin.spi.Signal;
 
@@ -88,8 +86,7 @@ public final class Planner {
         for (var e : config.services().entrySet()) {
             services.add(service(e.getKey(), e.getValue(), ladder, forwarding, sinks.keySet()));
         }
-        checkDependencies(services);
-        Plan plan = new Plan(services, ladder, forwarding, new ExitCodes(codes), Plan.StatusRule.FIRST_FAILURE);
+        Plan plan = plan(services, ladder, forwarding, new ExitCodes(codes));
         return new Result(plan, List.copyOf(sinks.values()),
                 cli.logFormat() != null ? cli.logFormat() : s.log().format(),
                 cli.logLevel() != null ? cli.logLevel() : s.log().level(),
@@ -289,30 +286,18 @@ public final class Planner {
         };
     }
 
-    private static void checkDependencies(List<ServiceSpec> services) throws ConfigException {
-        Map<String, ServiceSpec> byName = new LinkedHashMap<>();
-        services.forEach(s -> byName.put(s.name(), s));
-        for (ServiceSpec s : services) {
-            for (var dep : s.dependsOn().entrySet()) {
-                String at = "services." + s.name() + ".depends-on." + dep.getKey();
-                ServiceSpec target = byName.get(dep.getKey());
-                if (target == null) {
-                    String near = Suggestions.nearest(dep.getKey(), byName.keySet());
-                    throw new ConfigException(at, "no service \"" + dep.getKey() + "\""
-                            + (near != null ? "; did you mean \"" + near + "\"?" : ""));
-                }
-                if (target == s) {
-                    throw new ConfigException(at, "a service cannot wait for itself");
-                }
-                if (dep.getValue() == Condition.COMPLETED && target.restart() != RestartPolicy.NO) {
-                    throw new ConfigException(at, "waits for " + target.name() + " to complete, but " + target.name()
-                            + " restarts; make it a one-shot task (restart: no)");
-                }
+    /** The plan; its dependency checks, reported at the config path they concern. */
+    private static Plan plan(List<ServiceSpec> services, Ladder ladder, Forwarding forwarding, ExitCodes codes) throws ConfigException {
+        try {
+            return new Plan(services, ladder, forwarding, codes, Plan.StatusRule.FIRST_FAILURE);
+        } catch (Plan.InvalidDependency e) {
+            String at = "services." + e.service() + ".depends-on" + (e.dependency() == null ? "" : "." + e.dependency());
+            List<String> names = services.stream().map(ServiceSpec::name).toList();
+            if (e.dependency() != null && !names.contains(e.dependency())) {
+                String near = Suggestions.nearest(e.dependency(), names);
+                throw new ConfigException(at, "no service \"" + e.dependency() + "\"" + (near != null ? "; did you mean \"" + near + "\"?" : ""));
             }
-        }
-        List<String> cycle = Plan.cycle(services);
-        if (!cycle.isEmpty()) {
-            throw new ConfigException("services." + cycle.getFirst() + ".depends-on", "dependency cycle: " + String.join(" -> ", cycle));
+            throw new ConfigException(at, e.detail());
         }
     }
 

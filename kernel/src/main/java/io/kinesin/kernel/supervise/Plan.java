@@ -49,17 +49,53 @@ public record Plan(List<ServiceSpec> services, Ladder ladder, Forwarding forward
             for (var dep : s.dependsOn().entrySet()) {
                 ServiceSpec target = byName.get(dep.getKey());
                 if (target == null) {
-                    throw new IllegalArgumentException("service " + s.name() + " depends on unknown service \"" + dep.getKey() + "\"");
+                    throw new InvalidDependency(s.name(), dep.getKey(), "depends on unknown service \"" + dep.getKey() + "\"");
+                }
+                if (target == s) {
+                    throw new InvalidDependency(s.name(), dep.getKey(), "a service cannot wait for itself");
                 }
                 if (dep.getValue() == Condition.COMPLETED && target.restart() != RestartPolicy.NO) {
-                    throw new IllegalArgumentException("service " + s.name() + " waits for " + target.name()
-                            + " to complete, but " + target.name() + " restarts; make it a one-shot task (restart: no)");
+                    throw new InvalidDependency(s.name(), dep.getKey(), "waits for " + target.name() + " to complete, but "
+                            + target.name() + " restarts; make it a one-shot task (restart: no)");
                 }
             }
         }
         List<String> cycle = cycle(services);
         if (!cycle.isEmpty()) {
-            throw new IllegalArgumentException("dependency cycle: " + String.join(" -> ", cycle));
+            throw new InvalidDependency(cycle.getFirst(), null, "dependency cycle: " + String.join(" -> ", cycle));
+        }
+    }
+
+    /**
+     * A {@code depends-on} the plan cannot run: unknown, on itself, waiting for a restarting
+     * service to complete, or a cycle ({@code dependency} null).
+     */
+    public static final class InvalidDependency extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        private final String service;
+        private final String dependency;
+        private final String detail;
+
+        InvalidDependency(String service, String dependency, String detail) {
+            super(dependency == null ? detail : "service " + service + ": " + detail);
+            this.service = service;
+            this.dependency = dependency;
+            this.detail = detail;
+        }
+
+        public String service() {
+            return service;
+        }
+
+        /** The service named in depends-on; null for a cycle. */
+        public String dependency() {
+            return dependency;
+        }
+
+        /** The problem, without the service it is about. */
+        public String detail() {
+            return detail;
         }
     }
 
