@@ -84,7 +84,7 @@ public final class Planner {
 
         List<ServiceSpec> services = new ArrayList<>();
         for (var e : config.services().entrySet()) {
-            services.add(service(e.getKey(), e.getValue(), ladder, forwarding, sinks.keySet()));
+            services.add(service(e.getKey(), e.getValue(), ladder, forwarding));
         }
         Plan plan = plan(services, ladder, forwarding, new ExitCodes(codes));
         return new Result(plan, List.copyOf(sinks.values()),
@@ -109,8 +109,7 @@ public final class Planner {
         }
     }
 
-    private ServiceSpec service(String name, ServiceConfig c, Ladder globalLadder, Forwarding global,
-                                java.util.Set<String> sinkNames) throws ConfigException {
+    private ServiceSpec service(String name, ServiceConfig c, Ladder globalLadder, Forwarding global) throws ConfigException {
         String at = "services." + name;
         byte[] workdir = null;
         if (c.workdir() != null) {
@@ -139,7 +138,7 @@ public final class Planner {
             }
         };
         Command command = new Command(argv, env, true, workdir, SpawnSpec.Session.NEW_SESSION, stdin,
-                output(c.stdout(), at + ".stdout", sinkNames), output(c.stderr(), at + ".stderr", sinkNames), user);
+                output(c.stdout()), output(c.stderr()), user);
 
         Map<Signal, Signal> rewrite = new HashMap<>(global.rewrite());
         rewrite.putAll(Rewrites.signals(c.signals().rewrite()));
@@ -268,21 +267,12 @@ public final class Planner {
         return null;
     }
 
-    private static Command.Output output(OutputConfig o, String at, java.util.Set<String> sinkNames) throws ConfigException {
+    /** Sink names were checked against sinks: when the config was built (ConfigFile). */
+    private static Command.Output output(OutputConfig o) {
         return switch (o.mode()) {
             case INHERIT -> Command.Output.INHERIT;
             case NULL -> Command.Output.NULL;
-            case SINKS -> {
-                for (int i = 0; i < o.sinks().size(); i++) {
-                    String sink = o.sinks().get(i);
-                    if (!sinkNames.contains(sink)) {
-                        String near = Suggestions.nearest(sink, sinkNames);
-                        throw new ConfigException(at + ".sinks[" + i + "]", "no sink \"" + sink + "\""
-                                + (near != null ? "; did you mean \"" + near + "\"?" : "; define it under sinks:"));
-                    }
-                }
-                yield o.sinks().isEmpty() ? Command.Output.NULL : new Command.Output.Sinks(o.sinks());
-            }
+            case SINKS -> o.sinks().isEmpty() ? Command.Output.NULL : new Command.Output.Sinks(o.sinks());
         };
     }
 

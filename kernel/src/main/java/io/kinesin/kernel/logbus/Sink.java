@@ -54,7 +54,7 @@ final class Sink {
                 if (colour) {
                     put(COLOURS[Math.floorMod(from.service.hashCode(), COLOURS.length)]);
                 }
-                put(from.display.getBytes(StandardCharsets.UTF_8));
+                put(from.displayBytes);
                 if (colour) {
                     put(RESET);
                 }

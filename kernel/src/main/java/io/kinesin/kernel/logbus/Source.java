@@ -12,7 +12,8 @@ final class Source {
     final int fd;
     final String service;
     final int instance;
-    final String display;
+    /** {@code web} or {@code web.2}, as bytes: the prefix of every prefixed line, encoded once. */
+    final byte[] displayBytes;
     final Stream stream;
     final List<Sink> sinks;
     private byte[] partial = new byte[256];
@@ -22,7 +23,7 @@ final class Source {
         this.fd = fd;
         this.service = service;
         this.instance = instance;
-        this.display = display;
+        this.displayBytes = display.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.stream = stream;
         this.sinks = sinks;
     }
