@@ -20,6 +20,7 @@ import io.kinesin.kernel.supervise.Supervisor;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -70,7 +71,7 @@ public final class Main {
             case Invocation.Run r -> {
                 notYet(r.options());
                 Planner.Result p = ConfigCommands.load(ConfigCommands.locate(r.config()), ProcSelf.environment(), r.options());
-                Log log = new Log(p.logFormat(), p.logLevel(), new FileOutputStream(p.logToStdout() ? FileDescriptor.out : FileDescriptor.err));
+                Log log = Log.queued(p.logFormat(), p.logLevel(), new FileOutputStream(p.logToStdout() ? FileDescriptor.out : FileDescriptor.err));
                 LogBus bus;
                 try {
                     bus = new LogBus(p.sinks(), log);
@@ -103,8 +104,13 @@ public final class Main {
                 o.logLevel() == null ? modeDefault : o.logLevel());
     }
 
+    /** How long kinesin's last log lines may take to be written when it exits. */
+    private static final Duration LOG_DRAIN = Duration.ofSeconds(1);
+
     private static int supervise(Plan plan, Log log, LogBus bus, Optional<Terminal> terminal) {
-        return new Supervisor(plan, log, bus, terminal).run(SignalCatcher.catchable());
+        int status = new Supervisor(plan, log, bus, terminal).run(SignalCatcher.catchable());
+        log.drain(LOG_DRAIN);
+        return status;
     }
 
     static String version() {

@@ -10,6 +10,7 @@ import io.kinesin.kernel.supervise.Ladder;
 import io.kinesin.kernel.supervise.Plan;
 import io.kinesin.kernel.supervise.RestartPolicy;
 import io.kinesin.kernel.supervise.ServiceSpec;
+import io.kinesin.spi.Signal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,20 +27,26 @@ public final class CliModes {
     private CliModes() {
     }
 
-    /** {@code --}: one child; on a terminal it gets its own process group to own the terminal. */
+    /**
+     * {@code --}: one child; on a terminal it gets its own process group to own the terminal.
+     * As tini, kinesin never escalates on its own: TERM is passed on and kinesin waits for the
+     * child. Only a {@code -k} of several steps runs a ladder.
+     */
     public static Plan single(Options o, List<byte[]> argv, List<byte[]> environment, boolean onTerminal) throws UsageException {
         SpawnSpec.Session session = onTerminal ? SpawnSpec.Session.NEW_PROCESS_GROUP : SpawnSpec.Session.NEW_SESSION;
-        return plan(o, List.of(argv), environment, session, Plan.StatusRule.ONLY_CHILD);
+        Ladder ladder = Defaults.ladder(o.ladder().isEmpty() ? List.of(Signal.TERM) : o.ladder(), o.timeout());
+        Plan.Escalation escalation = ladder.steps() > 1 ? Plan.Escalation.LADDER : Plan.Escalation.FORWARD_ONLY;
+        return plan(o, List.of(argv), environment, session, Plan.StatusRule.ONLY_CHILD, ladder, escalation);
     }
 
-    /** {@code ---}: several children, each in its own session. */
+    /** {@code ---}: several children, each in its own session; muinit's ladder, TERM then KILL every 2s. */
     public static Plan multi(Options o, List<List<byte[]>> commands, List<byte[]> environment) throws UsageException {
-        return plan(o, commands, environment, SpawnSpec.Session.NEW_SESSION, Plan.StatusRule.FIRST_FAILURE);
+        return plan(o, commands, environment, SpawnSpec.Session.NEW_SESSION, Plan.StatusRule.FIRST_FAILURE,
+                Defaults.ladder(o.ladder(), o.timeout()), Plan.Escalation.LADDER);
     }
 
     private static Plan plan(Options o, List<List<byte[]>> commands, List<byte[]> environment, SpawnSpec.Session session,
-                             Plan.StatusRule rule) throws UsageException {
-        Ladder ladder = Defaults.ladder(o.ladder(), o.timeout());
+                             Plan.StatusRule rule, Ladder ladder, Plan.Escalation escalation) throws UsageException {
         Forwarding forwarding = Defaults.forwarding(o.forward(), o.group(), o.rewrite(), ladder, "-s", "-r");
         ExitCodes exitCodes = Defaults.exitCodes(o.exitCodes());
         List<ServiceSpec> services = new ArrayList<>();
@@ -53,7 +60,7 @@ public final class CliModes {
             services.add(new ServiceSpec(name, command, 1, true, RestartPolicy.NO, Backoff.DEFAULT, CrashLoop.DEFAULT,
                     Map.of(), ladder, forwarding));
         }
-        return new Plan(services, ladder, forwarding, exitCodes, rule);
+        return new Plan(services, ladder, forwarding, exitCodes, rule, escalation);
     }
 
     /** A readable service name for a program: its file name. */

@@ -10,7 +10,7 @@ import java.util.List;
 /** {@code kinesin.shutdown} and a service's {@code stop}: a termination ladder. */
 record LadderConfig(@JsonProperty("signals") List<Signal> signals, @JsonProperty("timeout") Duration timeout) {
 
-    static final LadderConfig DEFAULT = new LadderConfig(Ladder.DEFAULT.signals(), Ladder.DEFAULT_TIMEOUT);
+    static final LadderConfig DEFAULT = new LadderConfig(Ladder.DEFAULT.signals(), Ladder.RUN_TIMEOUT);
 
     LadderConfig {
         if (signals == null) {
@@ -26,7 +26,7 @@ record LadderConfig(@JsonProperty("signals") List<Signal> signals, @JsonProperty
         }
         signals = List.copyOf(signals);
         if (timeout == null) {
-            timeout = Ladder.DEFAULT_TIMEOUT;
+            timeout = Ladder.RUN_TIMEOUT;
         }
         if (timeout.isZero() || timeout.isNegative()) {
             throw new ConfigProblem("timeout", "the wait after each ladder step must be > 0");

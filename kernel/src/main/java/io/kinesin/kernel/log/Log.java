@@ -13,6 +13,7 @@ import java.util.Locale;
 /**
  * kinesin's own log: one line per event, logfmt ({@code ts=… level=info msg=spawned service=web pid=42})
  * or JSON, on stderr. Each line is written with a single write, so lines from several threads never mix.
+ * The log kinesin runs with is {@link #queued}: logging never waits for the output.
  */
 public final class Log {
 
@@ -55,20 +56,54 @@ public final class Log {
     private final Format format;
     private final Level threshold;
     private final OutputStream out;
+    /** null: lines are written by the caller, in the call (tests). */
+    private final LogWriter writer;
 
+    /** A log that writes each line to {@code out} in the logging call: for tests and tools. */
     public Log(Format format, Level threshold, OutputStream out) {
         this.format = format;
         this.threshold = threshold;
         this.out = out;
+        this.writer = null;
     }
 
-    /** A log on kinesin's stderr. */
+    private Log(Format format, Level threshold, OutputStream out, int queueBytes) {
+        this.format = format;
+        this.threshold = threshold;
+        this.out = out;
+        this.writer = new LogWriter(out, this::droppedLine, queueBytes);
+    }
+
+    /**
+     * A log whose lines wait in a bounded queue for a writer thread of their own: a stderr that
+     * blocks never stalls the caller. When the queue is full, lines are dropped and counted,
+     * and one line reports the count once the output takes lines again.
+     */
+    public static Log queued(Format format, Level threshold, OutputStream out) {
+        return new Log(format, threshold, out, LogWriter.MAX_BYTES);
+    }
+
+    static Log queued(Format format, Level threshold, OutputStream out, int queueBytes) {
+        return new Log(format, threshold, out, queueBytes);
+    }
+
+    /** A queued log on kinesin's stderr. */
     public static Log stderr(Format format, Level threshold) {
-        return new Log(format, threshold, new FileOutputStream(FileDescriptor.err));
+        return queued(format, threshold, new FileOutputStream(FileDescriptor.err));
     }
 
-    public Log withSettings(Format format, Level threshold) {
-        return new Log(format, threshold, out);
+    /**
+     * Waits at most {@code bound} for queued lines to be written: kinesin's last lines before
+     * it exits. A log that writes in the call has nothing to wait for.
+     */
+    public void drain(Duration bound) {
+        if (writer != null) {
+            writer.drain(bound);
+        }
+    }
+
+    private byte[] droppedLine(long lines) {
+        return line(Level.WARN, "kinesin log lines dropped: the log output was blocked", new Object[] {"lines", lines});
     }
 
     public Format format() {
@@ -107,6 +142,15 @@ public final class Log {
         if (!enabled(level)) {
             return;
         }
+        byte[] bytes = line(level, msg, keyValues);
+        if (writer != null) {
+            writer.offer(bytes);
+        } else {
+            write(bytes);
+        }
+    }
+
+    private byte[] line(Level level, String msg, Object[] keyValues) {
         String ts = timestamp(Instant.now());
         StringBuilder line = new StringBuilder(128);
         if (format == Format.JSON) {
@@ -141,7 +185,7 @@ public final class Log {
             }
             line.append('\n');
         }
-        write(line.toString().getBytes(StandardCharsets.UTF_8));
+        return line.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")

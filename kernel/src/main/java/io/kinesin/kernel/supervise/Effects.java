@@ -26,4 +26,7 @@ public interface Effects {
 
     /** Pids of kinesin's children now: those it started and orphans it adopted. */
     List<Integer> children();
+
+    /** Hands a lifecycle record to the listeners; never blocks. */
+    void publish(Lifecycle record);
 }

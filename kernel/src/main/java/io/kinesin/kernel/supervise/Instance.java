@@ -6,7 +6,6 @@ import io.kinesin.spi.Signal;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -15,8 +14,13 @@ final class Instance {
 
     final ServiceSpec service;
     final int index;
-    State state = State.STARTING;
+    private State state = State.STARTING;
     int pid;
+    /**
+     * Its process has been reaped but the rules have not handled the death yet (a batch of
+     * deaths is marked first): it must not be signalled, its pid may be reused.
+     */
+    boolean reaped;
     long startedNanos;
     Instant startedAt;
     int restarts;
@@ -34,12 +38,19 @@ final class Instance {
         this.index = index;
     }
 
-    String name() {
-        return service.replicas() > 1 ? service.name() + "." + index : service.name();
+    State state() {
+        return state;
     }
 
-    boolean in(State first, State... rest) {
-        return EnumSet.of(first, rest).contains(state);
+    /** Takes a step through the transition table ({@link Step#next}); the rules go through {@link Instances#move}. */
+    State take(Step step) {
+        State from = state;
+        state = step.next(from);
+        return from;
+    }
+
+    String name() {
+        return service.replicas() > 1 ? service.name() + "." + index : service.name();
     }
 
     InstanceView view() {

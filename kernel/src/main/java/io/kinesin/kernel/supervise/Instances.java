@@ -11,16 +11,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** Every instance of a plan, by service and by pid, and how signals reach them. Supervisor thread only. */
+/**
+ * Every instance of a plan, by service and by pid; how an instance changes state (the one
+ * place: {@link #move}) and how signals reach it. Supervisor thread only.
+ */
 final class Instances {
 
     private final Map<String, List<Instance>> byService = new LinkedHashMap<>();
     private final Map<Integer, Instance> byPid = new HashMap<>();
     private final Effects effects;
+    private final Clock clock;
     private final Log log;
 
-    Instances(Plan plan, Effects effects, Log log) {
+    Instances(Plan plan, Effects effects, Clock clock, Log log) {
         this.effects = effects;
+        this.clock = clock;
         this.log = log;
         for (ServiceSpec s : plan.services()) {
             List<Instance> list = new ArrayList<>(s.replicas());
@@ -39,13 +44,27 @@ final class Instances {
         return byService.values();
     }
 
+    /** Moves an instance through the transition table and tells the listeners. */
+    void move(Instance i, Step step) {
+        State from = i.take(step);
+        effects.publish(new Lifecycle.Moved(i.service.name(), i.index, from, i.state(), step, i.pid, clock.now()));
+    }
+
     void started(Instance i) {
+        i.reaped = false;
         byPid.put(i.pid, i);
     }
 
-    /** The instance whose process this was, forgetting the pid; null for an adopted orphan. */
+    /**
+     * The instance whose process this was, marked {@link Instance#reaped} and no longer found by
+     * its pid; null for a process that is no instance's.
+     */
     Instance reaped(int pid) {
-        return byPid.remove(pid);
+        Instance i = byPid.remove(pid);
+        if (i != null) {
+            i.reaped = true;
+        }
+        return i;
     }
 
     boolean isOurs(int pid) {
@@ -54,7 +73,7 @@ final class Instances {
 
     boolean hasProcess(String service) {
         for (Instance i : byService.get(service)) {
-            if (i.state.hasProcess()) {
+            if (i.state().hasProcess()) {
                 return true;
             }
         }
@@ -73,7 +92,7 @@ final class Instances {
     boolean allFinal() {
         for (List<Instance> list : byService.values()) {
             for (Instance i : list) {
-                if (!i.state.isFinal()) {
+                if (!i.state().isFinal()) {
                     return false;
                 }
             }
@@ -84,7 +103,7 @@ final class Instances {
     void forEachLive(Consumer<Instance> action) {
         for (List<Instance> list : byService.values()) {
             for (Instance i : list) {
-                if (i.state.hasProcess()) {
+                if (i.state().hasProcess()) {
                     action.accept(i);
                 }
             }
@@ -97,8 +116,8 @@ final class Instances {
      * @param stopping kinesin sends it to stop the instance: a death by it is no failure
      */
     void send(Instance i, Optional<Signal> signal, boolean stopping) {
-        if (signal.isEmpty()) {
-            return;
+        if (signal.isEmpty() || i.reaped) {
+            return; // a reaped pid may already belong to another process
         }
         if (stopping) {
             i.stopSignals.add(signal.get());

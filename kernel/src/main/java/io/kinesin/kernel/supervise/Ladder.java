@@ -11,7 +11,10 @@ import java.util.List;
  */
 public record Ladder(List<Signal> signals, Duration timeout) {
 
+    /** The CLI modes' wait after each step (muinit's). */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+    /** {@code run}'s wait after each step: docker stop's and supervisord's 10 seconds. */
+    public static final Duration RUN_TIMEOUT = Duration.ofSeconds(10);
     public static final Ladder DEFAULT = new Ladder(List.of(Signal.TERM, Signal.KILL), DEFAULT_TIMEOUT);
 
     public Ladder {

@@ -18,9 +18,28 @@ import java.util.Set;
  * @param ladder     the global ladder: for services without their own, and for adopted orphans
  * @param forwarding which signals kinesin forwards (services may rewrite them)
  * @param status     how kinesin's own exit status is chosen
+ * @param escalation whether kinesin's TERM and INT start a shutdown with ladders, or are only passed on
  */
 public record Plan(List<ServiceSpec> services, Ladder ladder, Forwarding forwarding, ExitCodes exitCodes,
-                   StatusRule status) {
+                   StatusRule status, Escalation escalation) {
+
+    /** A plan whose shutdown runs the ladders: {@code ---} and {@code run}. */
+    public Plan(List<ServiceSpec> services, Ladder ladder, Forwarding forwarding, ExitCodes exitCodes, StatusRule status) {
+        this(services, ladder, forwarding, exitCodes, status, Escalation.LADDER);
+    }
+
+    /** What kinesin does with the TERM or INT it receives. */
+    public enum Escalation {
+        /** Start the shutdown: forward, then each service's ladder, then the orphans' ladder to its end. */
+        LADDER,
+        /**
+         * tini's way (the {@code --} mode by default): pass TERM and INT on, every time, and wait
+         * for the child as long as it lives, so the container runtime's stop timeout decides
+         * when to KILL. Once the child has ended, adopted orphans get the ladder's first signal
+         * and kinesin exits at once, without waiting for them.
+         */
+        FORWARD_ONLY
+    }
 
     /** How kinesin's exit status follows from how its children ended. */
     public enum StatusRule {
@@ -36,6 +55,7 @@ public record Plan(List<ServiceSpec> services, Ladder ladder, Forwarding forward
         Objects.requireNonNull(forwarding);
         Objects.requireNonNull(exitCodes);
         Objects.requireNonNull(status);
+        Objects.requireNonNull(escalation);
         if (services.isEmpty()) {
             throw new IllegalArgumentException("nothing to run: no services");
         }

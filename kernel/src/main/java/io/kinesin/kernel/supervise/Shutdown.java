@@ -156,8 +156,8 @@ final class Shutdown {
         ServiceSpec spec = plan.service(service);
         Signal signal = spec.stop().step(step);
         for (Instance i : instances.of(service)) {
-            if (i.state.hasProcess()) {
-                i.state = State.STOPPING;
+            if (i.state().hasProcess()) {
+                instances.move(i, Step.STOP);
                 instances.send(i, Optional.of(signal), true);
             }
         }
@@ -176,9 +176,9 @@ final class Shutdown {
             return;
         }
         for (Instance i : instances.of(service)) {
-            if (i.state.hasProcess()) {
+            if (i.state().hasProcess()) {
                 log.error("still alive after the last ladder step; leaving it", "service", service, "instance", i.index, "pid", i.pid);
-                i.state = State.EXITED;
+                instances.move(i, Step.ABANDONED);
             }
         }
         ladderStep.remove(service);
@@ -191,6 +191,16 @@ final class Shutdown {
         phase = Supervision.Phase.ORPHANS;
         orphanStep = 0;
         if (liveOrphans().isEmpty()) {
+            finish();
+        } else if (plan.escalation() == Plan.Escalation.FORWARD_ONLY) {
+            // dumb-init's way: the child is gone, so kinesin is too; in a PID namespace the
+            // kernel kills whatever is left when PID 1 exits
+            Signal signal = plan.ladder().step(0);
+            List<Integer> orphans = liveOrphans();
+            log.info("signalling orphans and exiting", "signal", signal.sigName(), "pids", orphans.toString());
+            for (int pid : orphans) {
+                effects.signal(pid, signal, false);
+            }
             finish();
         } else {
             signalOrphans();

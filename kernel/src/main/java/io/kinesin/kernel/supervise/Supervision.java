@@ -2,6 +2,7 @@ package io.kinesin.kernel.supervise;
 
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.Errno;
+import io.kinesin.kernel.process.Reaper;
 import io.kinesin.kernel.process.SpawnException;
 import io.kinesin.spi.ExitStatus;
 import io.kinesin.spi.Signal;
@@ -9,6 +10,7 @@ import io.kinesin.spi.Signal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The supervisor's state and rules, without I/O: one state machine per instance (see
@@ -70,7 +72,7 @@ public final class Supervision {
         this.effects = effects;
         this.clock = clock;
         this.log = log;
-        this.instances = new Instances(plan, effects, log);
+        this.instances = new Instances(plan, effects, clock, log);
         this.anyEssential = plan.services().stream().anyMatch(ServiceSpec::essential);
         this.tiers = plan.stopOrder();
     }
@@ -109,27 +111,46 @@ public final class Supervision {
 
     // ---- events -------------------------------------------------------------------------------
 
-    /** A child of kinesin died (reaped). */
-    public void onDeath(int pid, ExitStatus status) {
-        Instance i = instances.reaped(pid);
-        if (i == null) {
+    /**
+     * Children of kinesin died (one reap's batch). Every pid of the batch is marked dead before
+     * any rule runs: a shutdown started by the first death must not signal a pid reaped with it.
+     *
+     * @return the deaths of processes that are no instance's (adopted orphans, processes spawned
+     *         for others), for the caller to route
+     */
+    public List<Reaper.Died> onDeaths(List<Reaper.Died> batch) {
+        List<Instance> ours = new ArrayList<>(batch.size());
+        List<Reaper.Died> others = new ArrayList<>(0);
+        for (Reaper.Died d : batch) {
+            Instance i = instances.reaped(d.pid());
+            ours.add(i);
+            if (i == null) {
+                others.add(d);
+            }
+        }
+        for (int k = 0; k < batch.size(); k++) {
+            Instance i = ours.get(k);
+            if (i != null && !i.state().isFinal()) { // final: given up on at the end of its ladder; it died after all
+                died(i, batch.get(k).status(), false);
+            }
+        }
+        for (Reaper.Died d : others) {
             if (log.enabled(Log.Level.DEBUG)) {
-                log.debug("reaped", "pid", pid, "status", status.toString());
+                log.debug("reaped", "pid", d.pid(), "status", d.status().toString());
             }
-            if (shutdown != null) {
-                shutdown.orphanReaped();
-            }
-            return;
         }
-        if (!i.state.isFinal()) { // final: given up on at the end of its ladder; it died after all
-            died(i, status, false);
+        if (!others.isEmpty() && shutdown != null) {
+            shutdown.orphanReaped();
         }
+        return others;
     }
 
     /** kinesin received a signal (not CHLD). */
     public void onSignal(Signal signal) {
         if (signal.equals(Signal.TERM) || signal.equals(Signal.INT)) {
-            if (phase() == Phase.RUNNING) {
+            if (plan.escalation() == Plan.Escalation.FORWARD_ONLY) {
+                forwardOnly(signal);
+            } else if (phase() == Phase.RUNNING) {
                 requestShutdown(signal);
             } else if (shutdown != null) {
                 shutdown.skip();
@@ -143,10 +164,21 @@ public final class Supervision {
         instances.forEachLive(i -> instances.send(i, i.service.forwarding().rewritten(signal), false));
     }
 
+    /**
+     * The {@code --} mode's TERM and INT (tini): sent on, every time, and kinesin waits for the
+     * child for as long as it lives; the container runtime decides when to KILL. A signal the
+     * forwarding does not cover (TERM, by default) sends the ladder's one step.
+     */
+    private void forwardOnly(Signal signal) {
+        boolean forwarded = plan.forwarding().forwards(signal);
+        Optional<Signal> sent = forwarded ? plan.forwarding().rewritten(signal) : Optional.of(plan.ladder().step(0));
+        instances.forEachLive(i -> instances.send(i, sent, !forwarded));
+    }
+
     public void onTimer(Timer timer) {
         if (timer instanceof Timer.Restart r) {
             Instance i = instances.of(r.service()).get(r.instance());
-            if (i.state == State.BACKOFF && phase() == Phase.RUNNING) {
+            if (i.state() == State.BACKOFF && phase() == Phase.RUNNING) {
                 spawn(i);
             }
         } else if (shutdown != null) {
@@ -169,7 +201,7 @@ public final class Supervision {
                     if (phase() != Phase.RUNNING) {
                         return;
                     }
-                    List<Instance> waiting = instances.of(s.name()).stream().filter(i -> i.state == State.STARTING).toList();
+                    List<Instance> waiting = instances.of(s.name()).stream().filter(i -> i.state() == State.STARTING).toList();
                     if (waiting.isEmpty()) {
                         continue;
                     }
@@ -177,6 +209,7 @@ public final class Supervision {
                     if (blocker != null) {
                         for (Instance i : waiting) {
                             fail(i, "dependency " + blocker.name() + " failed", endCode(blocker), Log.Level.WARN);
+                            ended(i);
                         }
                     } else if (dependenciesMet(s)) {
                         waiting.forEach(this::spawn);
@@ -194,7 +227,7 @@ public final class Supervision {
                 boolean met = switch (dep.getValue()) {
                     case STARTED -> d.everStarted;
                     case READY -> d.everReady;
-                    case COMPLETED -> d.state == State.EXITED && d.failure == null && d.everStarted;
+                    case COMPLETED -> d.state() == State.EXITED && d.failure == null && d.everStarted;
                 };
                 if (!met) {
                     return false;
@@ -209,9 +242,9 @@ public final class Supervision {
         for (var dep : s.dependsOn().entrySet()) {
             for (Instance d : instances.of(dep.getKey())) {
                 boolean never = switch (dep.getValue()) {
-                    case STARTED -> d.state.isFinal() && !d.everStarted;
-                    case READY -> d.state.isFinal() && !d.everReady;
-                    case COMPLETED -> d.state == State.FAILED;
+                    case STARTED -> d.state().isFinal() && !d.everStarted;
+                    case READY -> d.state().isFinal() && !d.everReady;
+                    case COMPLETED -> d.state() == State.FAILED;
                 };
                 if (never) {
                     return d;
@@ -233,11 +266,11 @@ public final class Supervision {
             return;
         }
         instances.started(i);
-        i.state = State.RUNNING;
+        instances.move(i, Step.SPAWNED);
         i.everStarted = true;
         log.info("spawned", "service", i.service.name(), "instance", i.index, "pid", i.pid, "argv", i.service.command().display());
         // Readiness protocols are not there yet: an instance is ready once it runs.
-        i.state = State.READY;
+        instances.move(i, Step.BECAME_READY);
         i.everReady = true;
         startWhatCan();
     }
@@ -247,15 +280,16 @@ public final class Supervision {
         Duration ran = Duration.ofNanos(now - i.startedNanos);
         i.lastExit = status;
         int code = plan.exitCodes().apply(status.code());
+        boolean stoppedByUs = status instanceof ExitStatus.Killed k && i.stopSignals.contains(k.signal());
         if (!neverRan && log.enabled(Log.Level.INFO)) {
             log.info("exited", "service", i.service.name(), "instance", i.index, "pid", i.pid,
                     status instanceof ExitStatus.Killed k ? "signal" : "code",
                     status instanceof ExitStatus.Killed k ? k.signal().sigName() : status.code(), "runtime", ran);
         }
         if (shutdown != null) {
-            boolean excused = status instanceof ExitStatus.Killed k && i.stopSignals.contains(k.signal());
-            i.state = State.EXITED;
-            record(i, code, excused);
+            instances.move(i, Step.ENDED);
+            published(i, status, stoppedByUs, neverRan, false);
+            record(i, code, stoppedByUs);
             shutdown.stopped(i);
             return;
         }
@@ -268,15 +302,18 @@ public final class Supervision {
             if (failed) {
                 fail(i, neverRan ? "cannot execute" : "exited with " + status, code, Log.Level.INFO);
             } else {
-                i.state = State.EXITED;
+                instances.move(i, Step.ENDED);
                 record(i, code, false);
-                ended(i);
             }
+            published(i, status, stoppedByUs, neverRan, false);
+            ended(i);
             return;
         }
         if (i.deaths.size() > i.service.crashLoop().deaths()) {
             fail(i, "crash loop: " + i.deaths.size() + " deaths within " + Durations.format(i.service.crashLoop().within()),
                     failed ? code : 1, Log.Level.WARN);
+            published(i, status, stoppedByUs, neverRan, false);
+            ended(i);
             return;
         }
         if (!neverRan && ran.compareTo(i.service.backoff().resetAfter()) >= 0) {
@@ -286,26 +323,35 @@ public final class Supervision {
         i.attempt++;
         i.restarts++;
         log.info("restarting", "service", i.service.name(), "instance", i.index, "attempt", i.attempt, "delay", delay);
+        instances.move(i, Step.BACK_OFF);
+        published(i, status, stoppedByUs, neverRan, true);
         if (delay.isZero() && !neverRan) {
             spawn(i);
         } else {
             // after a failed spawn even a zero delay goes through the timer: a missing program
             // must not spin the loop without letting signals in
-            i.state = State.BACKOFF;
             effects.schedule(new Timer.Restart(i.service.name(), i.index), delay);
         }
     }
 
+    private void published(Instance i, ExitStatus status, boolean stoppedByUs, boolean neverRan, boolean willRestart) {
+        Lifecycle.Cause cause = stoppedByUs ? Lifecycle.Cause.STOPPED
+                : status instanceof ExitStatus.Killed ? Lifecycle.Cause.SIGNAL : Lifecycle.Cause.EXIT;
+        effects.publish(new Lifecycle.Died(i.service.name(), i.index, neverRan ? 0 : i.pid, status, cause, i.deaths.size(),
+                willRestart, i.state(), clock.now()));
+    }
+
     /**
+     * Marks an instance FAILED for good; the caller then calls {@link #ended}.
+     *
      * @param level INFO for a plain failing exit (routine, and the CLI modes stay quiet);
      *              WARN for a crash loop or a dependency that can never be met
      */
     private void fail(Instance i, String why, int code, Log.Level level) {
-        i.state = State.FAILED;
+        instances.move(i, Step.FAILED);
         i.failure = why;
         log.log(level, "failed", "service", i.service.name(), "instance", i.index, "reason", why, "status", code);
         record(i, code, false);
-        ended(i);
     }
 
     private void record(Instance i, int code, boolean excused) {
@@ -353,11 +399,11 @@ public final class Supervision {
         log.info("shutting down", "reason", reason);
         for (List<Instance> list : instances.all()) {
             for (Instance i : list) {
-                if (i.state == State.STARTING || i.state == State.BACKOFF) {
-                    if (i.state == State.BACKOFF) {
-                        effects.cancel(new Timer.Restart(i.service.name(), i.index));
-                    }
-                    i.state = State.EXITED;
+                if (i.state() == State.BACKOFF) {
+                    effects.cancel(new Timer.Restart(i.service.name(), i.index));
+                }
+                if (Step.CANCELLED.allowedFrom(i.state())) {
+                    instances.move(i, Step.CANCELLED);
                 }
             }
         }

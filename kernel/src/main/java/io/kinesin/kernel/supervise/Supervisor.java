@@ -4,6 +4,7 @@ import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.logbus.LogBus;
 import io.kinesin.kernel.logbus.Stream;
 import io.kinesin.kernel.process.Fds;
+import io.kinesin.kernel.process.NativeException;
 import io.kinesin.kernel.process.ProcSelf;
 import io.kinesin.kernel.process.Processes;
 import io.kinesin.kernel.process.Reaper;
@@ -12,39 +13,77 @@ import io.kinesin.kernel.process.SpawnException;
 import io.kinesin.kernel.process.SpawnSpec;
 import io.kinesin.kernel.process.Spawner;
 import io.kinesin.kernel.process.Terminal;
+import io.kinesin.spi.ExitStatus;
 import io.kinesin.spi.Signal;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The supervisor's loop: one thread that owns {@link Supervision} and does its I/O. Signal
- * handlers only post to its queue; SIGCHLD wakes it to reap; timers are deadlines it waits
- * for. Spawning, reaping and signalling all happen on this thread, so no pid is signalled
- * after it has been reaped.
+ * The supervisor's loop: one thread that owns {@link Supervision} and does its I/O. Other
+ * threads only post {@link Event}s to its queue: signal handlers, and later readiness, health,
+ * control. SIGCHLD wakes it to reap, and so does a tick every {@link #REAP_TICK} in case a
+ * SIGCHLD was lost (tini's one-second {@code sigtimedwait} is the model). Timers are deadlines
+ * it waits for. Spawning, reaping and signalling all happen on this thread, so no pid is
+ * signalled after it has been reaped. After each iteration that changed something it
+ * publishes an immutable {@link Status}.
  */
 public final class Supervisor implements Effects {
 
-    private static final Object CHILD_EXITED = new Object();
+    /**
+     * The longest the loop goes without reaping. The JVM starts a thread for each signal
+     * delivery; when it cannot (pids.max, memory), that SIGCHLD is lost, and this bounds how
+     * long a death goes unnoticed.
+     */
+    public static final Duration REAP_TICK = Duration.ofSeconds(1);
     /** How long kinesin waits, once everything has ended, for pipes still holding children's output. */
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(1);
+    /** How long the exit status of a pid nobody has claimed is kept for a late {@link Event.Claim}. */
+    private static final Duration UNCLAIMED_KEPT = Duration.ofSeconds(30);
+    private static final int UNCLAIMED_MAX = 1024;
+
+    /** Where the loop's signals come from: the JVM's handlers, or a test's own source. */
+    @FunctionalInterface
+    public interface SignalSource {
+        /** Routes each of {@code signals} to {@code sink} from now on. */
+        void install(List<Signal> signals, Consumer<Signal> sink);
+    }
+
+    /** Sends a signal: {@link Processes#kill}, or a test's own. */
+    @FunctionalInterface
+    interface Kill {
+        boolean send(int pid, Signal signal, boolean group);
+    }
+
+    private record Unclaimed(ExitStatus status, long at) {
+    }
 
     private final Log log;
     private final LogBus bus;
     private final Spawner spawner = new Spawner();
     private final Reaper reaper;
     private final Optional<JobControl> jobControl;
-    private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    private final SignalSource signals;
+    private final Kill kill;
+    private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final AtomicBoolean childPending = new AtomicBoolean();
     private final Map<Timer, Long> timers = new HashMap<>();
+    private final Map<Integer, Consumer<ExitStatus>> claimed = new HashMap<>();
+    private final LinkedHashMap<Integer, Unclaimed> unclaimed = new LinkedHashMap<>();
+    private final Listeners listeners;
     private final Supervision supervision;
+    private volatile Status status;
+    private long lastReap;
     private boolean exitPathLinked;
 
     /**
@@ -52,11 +91,34 @@ public final class Supervisor implements Effects {
      * @param terminal the controlling terminal to hand the one child of the {@code --} mode, if any
      */
     public Supervisor(Plan plan, Log log, LogBus bus, Optional<Terminal> terminal) {
+        this(plan, log, bus, terminal, SignalCatcher::install, Processes::kill);
+    }
+
+    Supervisor(Plan plan, Log log, LogBus bus, Optional<Terminal> terminal, SignalSource signals, Kill kill) {
         this.log = log;
         this.bus = bus;
+        this.signals = signals;
+        this.kill = kill;
         this.jobControl = terminal.map(t -> new JobControl(t, log));
         this.reaper = new Reaper(jobControl.isPresent());
+        this.listeners = new Listeners(log, Listeners.CAPACITY);
         this.supervision = new Supervision(plan, this, Clock.SYSTEM, log);
+        this.status = new Status(Supervision.Phase.IDLE, Instant.now(), supervision.instances());
+    }
+
+    /** Adds a listener for every lifecycle record from now on (called on its own thread). */
+    public void listen(LifecycleListener listener) {
+        listeners.add(listener);
+    }
+
+    /** The latest snapshot; any thread. */
+    public Status status() {
+        return status;
+    }
+
+    /** Posts an event to the loop; any thread, never blocks. */
+    public void post(Event event) {
+        events.add(event);
     }
 
     /**
@@ -68,28 +130,35 @@ public final class Supervisor implements Effects {
         if (!all.contains(Signal.CHLD)) {
             all.add(Signal.CHLD);
         }
-        SignalCatcher.install(all, this::post);
+        signals.install(all, this::received);
         if (Processes.pid() != 1) {
             Processes.becomeSubreaper();
         }
         reap(); // anything that ended before SIGCHLD was caught (and waitpid is linked from here on)
         supervision.start();
+        publishStatus();
         while (!supervision.finished()) {
-            Object event;
+            Event event;
             try {
-                long wait = untilNextTimer();
-                event = wait < 0 ? events.take() : events.poll(wait, TimeUnit.NANOSECONDS);
+                long wait = Math.min(untilNextTimer(), Math.max(0, lastReap + REAP_TICK.toNanos() - System.nanoTime()));
+                event = events.poll(wait, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("supervisor loop interrupted", e);
             }
             try {
-                handle(event);
+                if (event != null) {
+                    handle(event);
+                }
+                if (System.nanoTime() - lastReap >= REAP_TICK.toNanos()) {
+                    reap();
+                }
                 fireDueTimers();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 // PID 1 must not die of its own bug with children still running: report and go on
                 log.error("internal error; kinesin carries on", "error", e.toString(), "at", String.valueOf(firstFrame(e)));
             }
+            publishStatus();
         }
         if (bus != null) {
             bus.close(OUTPUT_DRAIN); // every line the children wrote, before kinesin exits
@@ -97,15 +166,24 @@ public final class Supervisor implements Effects {
         return supervision.exitStatus();
     }
 
-    private void handle(Object event) {
-        if (event == CHILD_EXITED) {
-            childPending.set(false);
-            reap();
-        } else if (event instanceof Signal s) {
-            if (s.equals(Signal.CONT)) {
-                jobControl.ifPresent(JobControl::continued);
+    private void publishStatus() {
+        status = new Status(supervision.phase(), Instant.now(), supervision.instances());
+    }
+
+    private void handle(Event event) {
+        switch (event) {
+            case Event.ChildChanged c -> {
+                childPending.set(false);
+                reap();
             }
-            supervision.onSignal(s);
+            case Event.Received r -> {
+                if (r.signal().equals(Signal.CONT)) {
+                    jobControl.ifPresent(JobControl::continued);
+                }
+                supervision.onSignal(r.signal());
+            }
+            case Event.SpawnFor f -> spawnFor(f);
+            case Event.Claim c -> claim(c.pid(), c.exited());
         }
     }
 
@@ -114,27 +192,85 @@ public final class Supervisor implements Effects {
         return frames.length == 0 ? null : frames[0];
     }
 
-    private void post(Signal s) {
+    /** A signal handler's thread: only hands the signal to the loop. */
+    private void received(Signal s) {
         if (s.equals(Signal.CHLD)) {
             if (childPending.compareAndSet(false, true)) {
-                events.add(CHILD_EXITED);
+                events.add(Event.ChildChanged.INSTANCE);
             }
         } else {
-            events.add(s);
+            events.add(new Event.Received(s));
         }
     }
 
     private void reap() {
+        lastReap = System.nanoTime();
+        List<Reaper.Died> deaths = new ArrayList<>(2);
         for (Reaper.Change change : reaper.collect()) {
             switch (change) {
                 case Reaper.Died d -> {
                     jobControl.ifPresent(j -> j.died(d.pid()));
-                    supervision.onDeath(d.pid(), d.status());
+                    deaths.add(d);
                 }
                 case Reaper.Stopped s -> jobControl.ifPresent(j -> j.stopped(s.pid(), s.signal()));
                 case Reaper.Continued c -> {
                 }
             }
+        }
+        if (deaths.isEmpty()) {
+            return;
+        }
+        for (Reaper.Died d : supervision.onDeaths(deaths)) {
+            Consumer<ExitStatus> owner = claimed.remove(d.pid());
+            if (owner != null) {
+                deliver(owner, d.status());
+            } else {
+                keepUnclaimed(d);
+            }
+        }
+    }
+
+    // ---- processes for others ---------------------------------------------------------------
+
+    private void spawnFor(Event.SpawnFor f) {
+        int pid;
+        try {
+            pid = spawner.spawn(f.spec());
+        } catch (SpawnException | RuntimeException e) {
+            f.started().completeExceptionally(e);
+            return;
+        }
+        claimed.put(pid, f.exited());
+        f.started().complete(pid);
+    }
+
+    private void claim(int pid, Consumer<ExitStatus> exited) {
+        Unclaimed gone = unclaimed.remove(pid);
+        if (gone != null) {
+            deliver(exited, gone.status());
+        } else {
+            claimed.put(pid, exited);
+        }
+    }
+
+    private void keepUnclaimed(Reaper.Died d) {
+        long now = System.nanoTime();
+        unclaimed.put(d.pid(), new Unclaimed(d.status(), now));
+        var oldest = unclaimed.entrySet().iterator();
+        while (oldest.hasNext()) {
+            var e = oldest.next();
+            if (unclaimed.size() <= UNCLAIMED_MAX && now - e.getValue().at() < UNCLAIMED_KEPT.toNanos()) {
+                break;
+            }
+            oldest.remove();
+        }
+    }
+
+    private void deliver(Consumer<ExitStatus> owner, ExitStatus status) {
+        try {
+            owner.accept(status);
+        } catch (RuntimeException e) {
+            log.warn("exit status handler failed", "error", e.toString());
         }
     }
 
@@ -143,7 +279,7 @@ public final class Supervisor implements Effects {
         for (long deadline : timers.values()) {
             next = Math.min(next, deadline);
         }
-        return next == Long.MAX_VALUE ? -1 : Math.max(0, next - System.nanoTime());
+        return next == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, next - System.nanoTime());
     }
 
     private void fireDueTimers() {
@@ -186,6 +322,10 @@ public final class Supervisor implements Effects {
                     output(c.stdout(), service, instance, display, Stream.STDOUT, pipeEnds),
                     output(c.stderr(), service, instance, display, Stream.STDERR, pipeEnds));
             pid = spawner.spawn(spec);
+        } catch (NativeException e) {
+            // no pipe or no file action (EMFILE, ENOMEM): this start fails like a missing
+            // program, a death the restart policy answers, instead of stalling the instance
+            throw new SpawnException(argv.getFirst(), e.errno());
         } finally {
             pipeEnds.forEach(Fds::close); // the child has its copies; the pump sees EOF once they are gone
         }
@@ -226,12 +366,22 @@ public final class Supervisor implements Effects {
         return a.length >= p.length && java.util.Arrays.equals(a, 0, p.length, p, 0, p.length);
     }
 
+    /** Never throws into the rules: a signal that cannot be sent is logged, and the ladder goes on. */
     @Override
     public void signal(int pid, Signal signal, boolean group) {
-        if (!Processes.kill(pid, signal, group) && group) {
-            // the leader is gone but may have left its group; or it never had one (setsid failed)
-            Processes.kill(pid, signal, false);
+        try {
+            if (!kill.send(pid, signal, group) && group) {
+                // the leader is gone but may have left its group; or it never had one (setsid failed)
+                kill.send(pid, signal, false);
+            }
+        } catch (NativeException | IllegalArgumentException e) {
+            log.warn("cannot signal", "pid", pid, "signal", signal.sigName(), "error", e.getMessage());
         }
+    }
+
+    @Override
+    public void publish(Lifecycle record) {
+        listeners.publish(record);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.kinesin.kernel.supervise;
 
 import io.kinesin.kernel.log.Log;
+import io.kinesin.kernel.process.Reaper;
 import io.kinesin.kernel.process.SpawnException;
 import io.kinesin.kernel.process.SpawnSpec;
 import io.kinesin.spi.ExitStatus;
@@ -34,6 +35,7 @@ final class FakeWorld implements Effects, Clock {
     int nextPid = 100;
     final List<Spawned> spawned = new ArrayList<>();
     final List<Sent> sent = new ArrayList<>();
+    final List<Lifecycle> lifecycle = new ArrayList<>();
     final Map<Timer, Long> timers = new LinkedHashMap<>();
     final Set<String> unrunnable = new HashSet<>();
     final Set<Integer> alive = new HashSet<>();
@@ -80,9 +82,16 @@ final class FakeWorld implements Effects, Clock {
     }
 
     void die(int pid, ExitStatus status) {
-        alive.remove(pid);
-        orphans.remove(pid);
-        supervision.onDeath(pid, status);
+        dieTogether(List.of(new Reaper.Died(pid, status)));
+    }
+
+    /** Several deaths in one reap's batch: all are dead (and reaped) before the rules see the first. */
+    void dieTogether(List<Reaper.Died> batch) {
+        for (Reaper.Died d : batch) {
+            alive.remove(d.pid());
+            orphans.remove(d.pid());
+        }
+        supervision.onDeaths(batch);
     }
 
     int pidOf(String service, int instance) {
@@ -130,9 +139,18 @@ final class FakeWorld implements Effects, Clock {
         return pid;
     }
 
+    /** Refuses a pid that is dead: once reaped, it may belong to another process. */
     @Override
     public void signal(int pid, Signal signal, boolean group) {
+        if (!alive.contains(pid) && !orphans.contains(pid)) {
+            throw new AssertionError("signalled pid " + pid + " (" + signal.sigName() + "), which was already reaped");
+        }
         sent.add(new Sent(pid, signal, group));
+    }
+
+    @Override
+    public void publish(Lifecycle record) {
+        lifecycle.add(record);
     }
 
     @Override
@@ -180,6 +198,13 @@ final class FakeWorld implements Effects, Clock {
             specs.add(b.build());
         }
         return new Plan(specs, Ladder.DEFAULT, forwarding(), new ExitCodes(exitCodes), rule);
+    }
+
+    /** The {@code --} mode's default plan for one child: TERM passed on, never escalated. */
+    static Plan forwardOnly(ServiceBuilder child) {
+        Ladder term = new Ladder(List.of(Signal.TERM), Ladder.DEFAULT_TIMEOUT);
+        return new Plan(List.of(child.stop(term).build()), term, forwarding(), new ExitCodes(Map.of()),
+                Plan.StatusRule.ONLY_CHILD, Plan.Escalation.FORWARD_ONLY);
     }
 
     static Forwarding forwarding() {

@@ -1,0 +1,43 @@
+package io.kinesin.kernel.supervise;
+
+import io.kinesin.kernel.process.SpawnSpec;
+import io.kinesin.spi.ExitStatus;
+import io.kinesin.spi.Signal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * What other threads post to the supervisor's loop: the only way anything reaches the state the
+ * loop owns. Timers are not events: they are deadlines the loop waits for. New inputs
+ * (readiness, health results, control commands, sink failures) join as new records.
+ */
+public sealed interface Event {
+
+    /** SIGCHLD: some child changed state; reap. At most one is pending at a time. */
+    record ChildChanged() implements Event {
+        static final ChildChanged INSTANCE = new ChildChanged();
+    }
+
+    /** kinesin received a signal other than CHLD. */
+    record Received(Signal signal) implements Event {
+    }
+
+    /**
+     * Start a process on behalf of someone other than a service instance (a hook, a health
+     * check's command): the loop spawns it, so the reaper knows it, and hands its exit status to
+     * {@code exited} (on the loop's thread: it must only hand the status on).
+     *
+     * @param started completed with the pid, or exceptionally with the {@code SpawnException}
+     */
+    record SpawnFor(SpawnSpec spec, Consumer<ExitStatus> exited, CompletableFuture<Integer> started) implements Event {
+    }
+
+    /**
+     * Claim a pid that kinesin did not spawn itself but will reap (a worker a preloader forked,
+     * reparented to kinesin): its exit status goes to {@code exited} (on the loop's thread), even
+     * if it died before this claim arrived.
+     */
+    record Claim(int pid, Consumer<ExitStatus> exited) implements Event {
+    }
+}
