@@ -20,7 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 /**
  * The glibc calls kinesin makes, bound with the FFM API (Java 22+). Nothing outside this
  * package sees a {@link MemorySegment}: callers use {@link Spawner}, {@link Reaper},
- * {@link Terminal}, {@link Pipes}.
+ * {@link Terminal}, {@link Fds}, {@link Poller}.
  *
  * <p>Why FFM and not jnr-ffi: on this machine's JDK 25 a spawn through FFM starts in half
  * the time of the same spawn through jnr-ffi (0.06 s vs 0.11 s with an AOT cache), uses
@@ -87,11 +87,6 @@ final class Libc {
             throw e;
         }
         throw new IllegalStateException(t);
-    }
-
-    /** {@code ENOENT} and glibc's text for an errno value. */
-    static String describe(int errno) {
-        return Errno.describe(errno);
     }
 
     /** Calls kinesin makes in every mode. */

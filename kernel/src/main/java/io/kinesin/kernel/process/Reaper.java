@@ -13,8 +13,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 /**
  * The only caller of {@code waitpid} in kinesin: {@code waitpid(-1, WNOHANG)} until nothing is
  * left to collect. Reaps every child, including orphans reparented to kinesin as PID 1 or as a
- * subreaper. Not thread-safe: one thread (the supervisor's) calls it, woken by SIGCHLD, and
- * the same thread sends every signal, so a pid is never signalled after it was reaped.
+ * subreaper. Not thread-safe: one thread (the supervisor's) calls it, woken by SIGCHLD or its
+ * tick, and the same thread sends every signal; it marks every pid of a batch dead before it
+ * acts on any, so a pid is never signalled after it was reaped.
  */
 public final class Reaper {
 
@@ -26,7 +27,6 @@ public final class Reaper {
     private final MemorySegment status = arena.allocate(JAVA_INT);
     private final MemorySegment callState = arena.allocate(Libc.CALL_STATE);
     private final int options;
-    private long reaped;
 
     /** @param untraced also report children that stopped or continued (job control) */
     public Reaper(boolean untraced) {
@@ -73,17 +73,8 @@ public final class Reaper {
                 }
                 throw new NativeException("waitpid(-1)", errno);
             }
-            Change c = decode(pid, status.get(JAVA_INT, 0));
-            if (c instanceof Died) {
-                reaped++;
-            }
-            changes.add(c);
+            changes.add(decode(pid, status.get(JAVA_INT, 0)));
         }
-    }
-
-    /** How many processes this reaper has collected (children and orphans). */
-    public long reapedCount() {
-        return reaped;
     }
 
     static Change decode(int pid, int raw) {

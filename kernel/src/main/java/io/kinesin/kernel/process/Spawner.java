@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import java.lang.foreign.ValueLayout;
 
@@ -105,7 +107,34 @@ public final class Spawner {
         stdio(arena, actions, 0, spec.stdin());
         stdio(arena, actions, 1, spec.stdout());
         stdio(arena, actions, 2, spec.stderr());
-        closeTheRest(actions);
+        handOver(actions, spec.handovers());
+        closeTheRest(actions, spec.handovers());
+    }
+
+    /**
+     * Puts each handed-over fd at its number in the child, in two rounds so that no source is
+     * overwritten before it is copied: first every source to a spare number above all of them,
+     * then from there to its place (dup2 also clears close-on-exec on the copy).
+     */
+    private static void handOver(MemorySegment actions, List<SpawnSpec.Handover> handovers) throws Throwable {
+        int spare = spareBase(handovers);
+        for (int k = 0; k < handovers.size(); k++) {
+            check((int) Libc.Spawn.FA_ADDDUP2.invokeExact(actions, handovers.get(k).fd(), spare + k),
+                    "posix_spawn_file_actions_adddup2");
+        }
+        for (int k = 0; k < handovers.size(); k++) {
+            check((int) Libc.Spawn.FA_ADDDUP2.invokeExact(actions, spare + k, handovers.get(k).as()),
+                    "posix_spawn_file_actions_adddup2");
+        }
+    }
+
+    /** The first spare fd number for {@link #handOver}: above every source and every target. */
+    private static int spareBase(List<SpawnSpec.Handover> handovers) {
+        int max = 2;
+        for (SpawnSpec.Handover h : handovers) {
+            max = Math.max(max, Math.max(h.fd(), h.as()));
+        }
+        return max + 1;
     }
 
     private static void stdio(Arena arena, MemorySegment actions, int fd, SpawnSpec.Stdio stdio) throws Throwable {
@@ -119,22 +148,40 @@ public final class Spawner {
         }
     }
 
-    /** Closes every fd above 2 in the child: the JVM's jars, sockets and pipes stay ours. */
-    private static void closeTheRest(MemorySegment actions) throws Throwable {
+    /**
+     * Closes every fd above 2 in the child but those handed over: the JVM's jars, sockets and
+     * pipes stay ours. Closing a number that is not open in the child is no error for glibc.
+     */
+    private static void closeTheRest(MemorySegment actions, List<SpawnSpec.Handover> handovers) throws Throwable {
+        Set<Integer> kept = new HashSet<>();
+        int highest = 2;
+        for (SpawnSpec.Handover h : handovers) {
+            kept.add(h.as());
+            highest = Math.max(highest, h.as());
+        }
+        for (int fd = 3; fd < highest; fd++) {
+            if (!kept.contains(fd)) {
+                check((int) Libc.Spawn.FA_ADDCLOSE.invokeExact(actions, fd), "posix_spawn_file_actions_addclose");
+            }
+        }
         if (Libc.Spawn.FA_ADDCLOSEFROM != null) {
-            check((int) Libc.Spawn.FA_ADDCLOSEFROM.invokeExact(actions, 3), "posix_spawn_file_actions_addclosefrom_np");
+            check((int) Libc.Spawn.FA_ADDCLOSEFROM.invokeExact(actions, highest + 1), "posix_spawn_file_actions_addclosefrom_np");
             return;
         }
-        List<Integer> open = new ArrayList<>();
+        // older glibc: close one by one what kinesin has open, and the spare copies handOver made
+        Set<Integer> close = new HashSet<>();
+        for (int k = 0; k < handovers.size(); k++) {
+            close.add(spareBase(handovers) + k);
+        }
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path p : fds) {
-                open.add(Integer.parseInt(p.getFileName().toString()));
+                close.add(Integer.parseInt(p.getFileName().toString()));
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list /proc/self/fd to close inherited fds: " + e.getMessage(), e);
         }
-        for (int fd : open) {
-            if (fd > 2) {
+        for (int fd : close) {
+            if (fd > highest || fd > 2 && !kept.contains(fd)) {
                 check((int) Libc.Spawn.FA_ADDCLOSE.invokeExact(actions, fd), "posix_spawn_file_actions_addclose");
             }
         }
