@@ -30,6 +30,7 @@ final class Kinesin {
     private byte[] stdin;
     private Path stdinFile;
     private boolean pipedStdin;
+    private boolean pipedStderr;
 
     private Kinesin(List<String> command) {
         this.command.addAll(command);
@@ -89,6 +90,12 @@ final class Kinesin {
         return this;
     }
 
+    /** stderr is a pipe nobody reads until the test does ({@link Running#stderrPipe}). */
+    Kinesin pipedStderr() {
+        this.pipedStderr = true;
+        return this;
+    }
+
     /** Starts it; the caller awaits or signals it. */
     Running start() throws IOException {
         Path dir = Files.createTempDirectory("kinesin-it-");
@@ -101,7 +108,7 @@ final class Kinesin {
             pb.directory(cwd.toFile());
         }
         pb.redirectOutput(out.toFile());
-        pb.redirectError(err.toFile());
+        pb.redirectError(pipedStderr ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.to(err.toFile()));
         if (pipedStdin) {
             pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         } else if (stdin != null) {
@@ -136,6 +143,11 @@ final class Kinesin {
             return (int) process.pid();
         }
 
+        /** The read end of a {@link #pipedStderr()} stderr. */
+        java.io.InputStream stderrPipe() {
+            return process.getErrorStream();
+        }
+
         /** Writes to a {@link #pipedStdin()} stdin. */
         void type(String text) throws IOException {
             process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
@@ -151,7 +163,7 @@ final class Kinesin {
         }
 
         String stderrSoFar() throws IOException {
-            return new String(Files.readAllBytes(err), StandardCharsets.UTF_8);
+            return new String(errBytes(), StandardCharsets.UTF_8);
         }
 
         String stdoutSoFar() throws IOException {
@@ -165,7 +177,12 @@ final class Kinesin {
                 process.waitFor(5, TimeUnit.SECONDS);
                 throw new AssertionError("kinesin still running after " + timeout + "; stderr so far:\n" + soFar);
             }
-            return new Result(process.exitValue(), Files.readAllBytes(out), Files.readAllBytes(err));
+            return new Result(process.exitValue(), Files.readAllBytes(out), errBytes());
+        }
+
+        /** What kinesin wrote to stderr; nothing here when the test reads a piped stderr itself. */
+        private byte[] errBytes() throws IOException {
+            return Files.exists(err) ? Files.readAllBytes(err) : new byte[0];
         }
     }
 

@@ -166,7 +166,7 @@ class RunIT {
         Kinesin.Result r = Kinesin.args("check", Samples.config("replicas")).run();
         assertThat(r.status()).as(r.toString()).isZero();
         assertThat(r.stdout()).contains("replicas: 3", "restart: always", "essential: true", "initial: 100ms",
-                "reset-after: 1m", "deaths: 5", "stdin: \"null\"", "- console", "- TERM", "- KILL", "timeout: 2s");
+                "reset-after: 1m", "deaths: 5", "stdin: \"null\"", "- console", "- TERM", "- KILL", "timeout: 10s");
         assertThat(r.stderr()).isEmpty();
         Kinesin.Result legacy = Kinesin.args("check", Samples.config("pingpong")).run();
         assertThat(legacy.status()).isZero();

@@ -37,9 +37,10 @@ class SignalsIT {
     }
 
     @Test
-    void intIsForwardedThenTheLadderFollows(@TempDir Path dir) throws Exception {
+    void intIsForwardedAndWithALadderTheLadderFollows(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("signals");
-        Kinesin.Running k = Kinesin.args(concat(new String[] {"-t", "300ms", "--"}, signalReporter(out, "INT"))).start();
+        Kinesin.Running k = Kinesin.args(concat(new String[] {"-k", "TERM,KILL", "-t", "300ms", "--"}, signalReporter(out, "INT")))
+                .start();
         Children.awaitReady(out);
         k.signal(Signal.INT);
         Kinesin.Result r = k.await(Kinesin.DEFAULT_TIMEOUT);
@@ -107,8 +108,8 @@ class SignalsIT {
     }
 
     @Test
-    void aChildIgnoringTermIsKilledAfterTheTimeout() throws Exception {
-        Kinesin.Running k = Kinesin.args("-t", "500ms", "--", "sh", "-c", "trap '' TERM; sleep 100").start();
+    void withALadderAChildIgnoringTermIsKilledAfterTheTimeout() throws Exception {
+        Kinesin.Running k = Kinesin.args("-k", "TERM,KILL", "-t", "500ms", "--", "sh", "-c", "trap '' TERM; sleep 100").start();
         Eventually.until("child runs", () -> Procs.descendantsOf(k.pid()).size() == 2);
         long t0 = System.nanoTime();
         k.signal(Signal.TERM);
@@ -131,7 +132,7 @@ class SignalsIT {
 
     @Test
     void aSecondTermSkipsToTheNextStep() throws Exception {
-        Kinesin.Running k = Kinesin.args("-t", "60s", "--", "sh", "-c", "trap '' TERM; sleep 100").start();
+        Kinesin.Running k = Kinesin.args("-k", "TERM,KILL", "-t", "60s", "--", "sh", "-c", "trap '' TERM; sleep 100").start();
         Eventually.until("child runs", () -> Procs.descendantsOf(k.pid()).size() == 2);
         k.signal(Signal.TERM);
         Thread.sleep(200);
@@ -140,18 +141,14 @@ class SignalsIT {
     }
 
     @Test
-    void adoptedOrphansGetTheLadderWhenTheChildIsGone(@TempDir Path dir) throws Exception {
-        Path pidFile = dir.resolve("orphan.pid");
-        Kinesin.Result r = Kinesin.args("--", "sh", "-c", "sleep 100 & echo $! > " + pidFile + "; exit 4").run();
-        assertThat(r.status()).as("the child's status").isEqualTo(4);
-        int orphan = Integer.parseInt(Files.readString(pidFile).trim());
-        assertThat(Procs.exists(orphan)).as("orphan sleep %d stopped", orphan).isFalse();
-
+    void withALadderAdoptedOrphansGetItToTheEndWhenTheChildIsGone(@TempDir Path dir) throws Exception {
         Path stubborn = dir.resolve("stubborn.pid");
         long t0 = System.nanoTime();
-        Kinesin.Result r2 = Kinesin.args("-t", "300ms", "--", "sh", "-c", "(trap '' TERM; exec sleep 100) & echo $! > " + stubborn).run();
-        assertThat(r2.status()).isZero();
-        assertThat(Procs.exists(Integer.parseInt(Files.readString(stubborn).trim()))).as("KILLed after TERM").isFalse();
+        Kinesin.Result r = Kinesin.args("-k", "TERM,KILL", "-t", "300ms", "--", "sh", "-c",
+                "(trap '' TERM; exec sleep 100) & echo $! > " + stubborn).run();
+        assertThat(r.status()).isZero();
+        int pid = Integer.parseInt(Files.readString(stubborn).trim());
+        Eventually.until("stubborn orphan KILLed after TERM", () -> !Procs.exists(pid));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
     }
 

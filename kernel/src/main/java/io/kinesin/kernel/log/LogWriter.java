@@ -17,8 +17,8 @@ import java.util.function.LongFunction;
  */
 final class LogWriter {
 
-    /** What the queue holds at most: far more than a burst of kinesin's own lines. */
-    static final int MAX_BYTES = 256 * 1024;
+    /** What the queue holds at most: a burst of kinesin's own lines (100 replicas starting) and then some. */
+    static final int MAX_BYTES = 64 * 1024;
 
     private final OutputStream out;
     private final LongFunction<byte[]> droppedLine;
