@@ -12,7 +12,8 @@ import java.util.List;
 final class Procs {
 
     /** One line of /proc/PID/stat. */
-    record Stat(int pid, String comm, char state, int ppid, int pgrp, int session) {
+    /** @param tpgid the foreground process group of the process's controlling terminal (-1: none) */
+    record Stat(int pid, String comm, char state, int ppid, int pgrp, int session, int tpgid) {
     }
 
     private Procs() {
@@ -25,7 +26,7 @@ final class Procs {
             int close = s.lastIndexOf(')');
             String[] f = s.substring(close + 2).split(" ");
             return new Stat(pid, s.substring(open + 1, close), f[0].charAt(0), Integer.parseInt(f[1]),
-                    Integer.parseInt(f[2]), Integer.parseInt(f[3]));
+                    Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[5]));
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -34,10 +34,11 @@ class RunIT {
         List<Map<String, String>> spawned = LogLines.events(r.stderr(), "spawned", "flaky");
         assertThat(spawned).as("first start and 4 restarts").hasSize(5);
         long[] delays = {200, 400, 800, 800};
+        // kinesin's own timestamps: each restart waited at least its backoff (how much longer a
+        // loaded machine takes is the restart benchmark's business, not a test's)
         for (int i = 0; i < delays.length; i++) {
             Duration gap = LogLines.between(spawned.get(i), spawned.get(i + 1));
-            assertThat(gap).as("restart %d after %s", i + 1, gap)
-                    .isGreaterThanOrEqualTo(Duration.ofMillis(delays[i])).isLessThan(Duration.ofMillis(delays[i] + 700));
+            assertThat(gap).as("restart %d after %s", i + 1, gap).isGreaterThanOrEqualTo(Duration.ofMillis(delays[i]));
         }
         assertThat(LogLines.events(r.stderr(), "restarting", "flaky")).extracting(l -> l.get("delay"))
                 .containsExactly("200ms", "400ms", "800ms", "800ms");

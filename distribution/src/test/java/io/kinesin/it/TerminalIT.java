@@ -49,6 +49,12 @@ class TerminalIT {
         });
     }
 
+    /** Waits until kinesin has handed the terminal to its child {@code comm}: typing reaches the child from then on. */
+    private static void awaitForeground(Kinesin.Running t, String comm) throws InterruptedException {
+        Eventually.until(comm + " owns the terminal", () -> descendant(t, comm)
+                .map(s -> Procs.stat(s.pid()) != null && Procs.stat(s.pid()).tpgid() == s.pgrp()).orElse(false));
+    }
+
     private static Optional<Procs.Stat> descendant(Kinesin.Running r, String comm) {
         return Procs.descendantsOf(r.pid()).stream().filter(s -> s.comm().equals(comm)).findFirst();
     }
@@ -66,12 +72,13 @@ class TerminalIT {
     @Test
     void ctrlZWithoutAJobControlShellAboveDoesNotWedgeTheTerminal() throws Exception {
         // script(1) makes kinesin the terminal's session leader: no shell could resume it
-        Kinesin.Running t = onTerminal(Kinesin.BIN + " -- sleep 100");
-        Eventually.until("sleep runs", () -> descendant(t, "sleep").isPresent());
-        Thread.sleep(200);
+        Path out = Files.createTempDirectory("kinesin-tty-").resolve("signals");
+        Kinesin.Running t = onTerminal(Kinesin.BIN + " -- " + String.join(" ", Children.signalReporter(out, "CONT")));
+        Children.awaitReady(out);
+        awaitForeground(t, "perl");
         t.type(CTRL_Z);
-        Thread.sleep(500);
-        assertThat(descendant(t, "sleep").orElseThrow().state()).as("continued").isNotEqualTo('T');
+        Eventually.until("the stopped child was continued", () -> Children.lines(out).contains("CONT"));
+        assertThat(descendant(t, "perl").orElseThrow().state()).as("continued").isNotEqualTo('T');
         assertThat(descendant(t, "java").orElseThrow().state()).isNotEqualTo('T');
         t.type(CTRL_C);
         assertThat(t.await(Kinesin.DEFAULT_TIMEOUT).status()).isEqualTo(130);
@@ -80,8 +87,7 @@ class TerminalIT {
     @Test
     void theChildReadsTheTerminal() throws Exception {
         Kinesin.Running t = onTerminal(Kinesin.BIN + " -- sh -c 'read line; echo \"got:$line\"; exit 3'");
-        Eventually.until("sh runs", () -> descendant(t, "sh").isPresent());
-        Thread.sleep(200);
+        awaitForeground(t, "sh");
         t.type("hello\n");
         Kinesin.Result r = t.await(Kinesin.DEFAULT_TIMEOUT);
         assertThat(r.stdout()).contains("got:hello");
@@ -113,8 +119,7 @@ class TerminalIT {
         Kinesin.Running t = onTerminal(bash());
         awaitShown(t, PROMPT, 1);
         t.type(Kinesin.BIN + " -- sleep 100\n");
-        Eventually.until("sleep runs under kinesin", () -> descendant(t, "sleep").isPresent());
-        Thread.sleep(200);
+        awaitForeground(t, "sleep");
         t.type(CTRL_Z);
         Eventually.until("kinesin and sleep stopped", () -> descendant(t, "sleep").map(s -> s.state() == 'T').orElse(false)
                 && descendant(t, "java").map(s -> s.state() == 'T').orElse(false));
@@ -122,7 +127,7 @@ class TerminalIT {
         t.type("fg\n");
         Eventually.until("both running again", () -> descendant(t, "sleep").map(s -> s.state() != 'T').orElse(false)
                 && descendant(t, "java").map(s -> s.state() != 'T').orElse(false));
-        Thread.sleep(200);
+        awaitForeground(t, "sleep");
         t.type(CTRL_C);
         Eventually.until("kinesin gone", () -> descendant(t, "java").isEmpty());
         awaitShown(t, PROMPT, 3);

@@ -22,12 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TiniModeIT {
 
     static final String TINI = "/usr/bin/tini";
-    /**
-     * The old default ladder (TERM, 2s, KILL) would have escalated within this; tini never does.
-     * Absence of an escalation can only be shown by letting that time pass.
-     */
-    private static final Duration PAST_THE_OLD_LADDER = Duration.ofMillis(2500);
-
     /** {@code tini -s --} (subreaper, like kinesin when not PID 1) or {@code kinesin --}. */
     private static Kinesin under(boolean tini, List<String> child) {
         List<String> c = new ArrayList<>(tini ? List.of(TINI, "-s", "--") : List.of(Kinesin.BIN.toString(), "--"));
@@ -43,15 +37,24 @@ class TiniModeIT {
         for (int k = 0; k < 2; k++) {
             runs[k] = under(k == 0, signalReporter(out[k], "TERM")).start();
         }
+        // the clock: a kinesin that opted into a ladder, whose escalation marks the moment by
+        // which the old default (TERM, 2s, KILL) would have escalated too
+        Path laddered = dir.resolve("laddered");
+        Kinesin.Running clock = Kinesin.args(concat(new String[] {"-k", "TERM,KILL", "-t", "2s", "--"},
+                signalReporter(laddered, "TERM"))).start();
         for (int k = 0; k < 2; k++) {
             Children.awaitReady(out[k]);
+        }
+        Children.awaitReady(laddered);
+        for (int k = 0; k < 2; k++) {
             runs[k].signal(Signal.TERM);
         }
+        clock.signal(Signal.TERM);
         for (int k = 0; k < 2; k++) {
             Path o = out[k];
             Eventually.until("TERM reached the child", () -> lines(o).contains("TERM"));
         }
-        Thread.sleep(PAST_THE_OLD_LADDER.toMillis());
+        assertThat(clock.await(Kinesin.DEFAULT_TIMEOUT).status()).as("the laddered one KILLed its child").isEqualTo(137);
         for (int k = 0; k < 2; k++) {
             Path o = out[k];
             assertThat(runs[k].alive()).as("%s still waits for its child", o.getFileName()).isTrue();
