@@ -1,0 +1,23 @@
+package io.kinesin.spi;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * What the kernel lends a plugin: its only door back into kinesin. Safe to use from any thread.
+ */
+public interface PluginContext {
+
+    /** Starts processes through the kernel, which reaps them: a plugin never forks itself. */
+    Spawner spawner();
+
+    Clock clock();
+
+    /** kinesin's own log; messages are rate-limited and labelled with the plugin. */
+    System.Logger logger();
+
+    /** A directory of the plugin's own that survives restarts of services (not of kinesin). */
+    Path stateDir();
+
+    Metrics metrics();
+}
