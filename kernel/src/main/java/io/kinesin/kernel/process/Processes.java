@@ -2,8 +2,11 @@ package io.kinesin.kernel.process;
 
 import io.kinesin.spi.Signal;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -38,10 +41,22 @@ public final class Processes {
 
     /** The calling thread's id. */
     public static int thread() {
+        if (Libc.Core.GETTID == null) {
+            return threadFromProc();
+        }
         try {
             return (int) Libc.Core.GETTID.invokeExact();
         } catch (Throwable t) {
             throw Libc.rethrow(t);
+        }
+    }
+
+    /** The calling thread's id without gettid (glibc < 2.30): /proc/thread-self links to {@code PID/task/TID}. */
+    static int threadFromProc() {
+        try {
+            return Integer.parseInt(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/thread-self: " + e.getMessage(), e);
         }
     }
 
@@ -153,13 +168,14 @@ public final class Processes {
     private static void changeMask(int how, Collection<Signal> signals) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment set = arena.allocate(Libc.SIGSET_BYTES, 8);
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
             int r = (int) Libc.Core.SIGEMPTYSET.invokeExact(set);
             for (Signal s : signals) {
                 r = (int) Libc.Core.SIGADDSET.invokeExact(set, s.number());
             }
-            r = (int) Libc.Core.PTHREAD_SIGMASK.invokeExact(how, set, MemorySegment.NULL);
+            r = (int) Libc.Core.SIGPROCMASK.invokeExact(state, how, set, MemorySegment.NULL);
             if (r != 0) {
-                throw new NativeException("pthread_sigmask", r);
+                throw new NativeException("sigprocmask", Libc.errno(state));
             }
         } catch (NativeException e) {
             throw e;
