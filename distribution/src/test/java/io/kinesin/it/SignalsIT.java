@@ -171,4 +171,48 @@ class SignalsIT {
         k.signal(Signal.TERM);
         assertThat(k.await(Kinesin.DEFAULT_TIMEOUT).status()).isEqualTo(143);
     }
+
+    @Test
+    void signalsSentWhileKinesinStartsDoNotKillIt() throws Exception {
+        // -s WINCH: kinesin catches HUP and USR1 but does not forward them, so the child lives to exit 7
+        Kinesin.Running k = Kinesin.args("-s", "WINCH", "--", "sh", "-c", "echo started; read line; exit 7").pipedStdin().start();
+        // What remains open: sh starting up, before the launcher's first command
+        Eventually.until("the launcher runs", () -> ignores(k.pid(), Signal.HUP, Signal.USR1) || isJava(k.pid()));
+        int sent = 0;
+        while (!k.stdoutSoFar().contains("started")) {
+            for (int i = 0; i < 50; i++) {
+                if (!Processes.kill(k.pid(), Signal.USR1, false) || !Processes.kill(k.pid(), Signal.HUP, false)) {
+                    break;
+                }
+                sent += 2;
+            }
+            assertThat(k.alive()).as("kinesin alive after %d signals; %s", sent, k.stderrSoFar()).isTrue();
+        }
+        k.type("\n");
+        Kinesin.Result r = k.await(Kinesin.DEFAULT_TIMEOUT);
+        assertThat(r.status()).as("the child's status after %d signals: %s", sent, r).isEqualTo(7);
+        assertThat(sent).isPositive();
+    }
+
+    private static boolean ignores(int pid, Signal... signals) {
+        long ignored = Long.parseLong(procStatus(pid, "SigIgn:"), 16);
+        return java.util.Arrays.stream(signals).allMatch(s -> (ignored & (1L << (s.number() - 1))) != 0);
+    }
+
+    private static boolean isJava(int pid) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).getFileName().toString().equals("java");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static String procStatus(int pid, String field) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(l -> l.startsWith(field)).findFirst().orElseThrow().substring(field.length()).strip();
+        } catch (java.io.IOException e) {
+            return "0";
+        }
+    }
 }

@@ -10,6 +10,7 @@ import io.kinesin.kernel.config.ConfigCommands;
 import io.kinesin.kernel.config.ConfigException;
 import io.kinesin.kernel.config.Planner;
 import io.kinesin.kernel.logbus.LogBus;
+import io.kinesin.kernel.process.Glibc;
 import io.kinesin.kernel.process.NativeException;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.ProcSelf;
@@ -25,7 +26,8 @@ import java.util.Optional;
 
 /**
  * kinesin's entry point: parse, plan, supervise, exit with the status the plan's rule gives.
- * Usage and config errors exit 2 with one line on stderr, before anything is started.
+ * Usage and config errors, and a C library older than glibc {@value Glibc#MINIMUM}, exit 2 with
+ * one line on stderr, before anything is started.
  */
 public final class Main {
 
@@ -33,6 +35,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Optional<String> glibc = Glibc.problem();
+        if (glibc.isPresent()) {
+            System.err.println(glibc.get());
+            exit(2);
+        }
         int status;
         try {
             status = run(CommandLine.parse(ProcSelf.arguments(args.length)));

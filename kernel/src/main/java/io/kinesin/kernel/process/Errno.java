@@ -3,37 +3,78 @@ package io.kinesin.kernel.process;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-/** glibc's name and text for an errno value: {@code ENOENT}, "No such file or directory". */
+/**
+ * The name and text of an errno value: {@code ENOENT}, "No such file or directory". glibc 2.32+
+ * has both ({@code strerrorname_np}, {@code strerrordesc_np}); on an older one the text comes
+ * from {@code strerror} (which follows the locale's language) and the name from a table of
+ * the common ones, else {@code errno N}.
+ */
 public final class Errno {
 
-    private static final MethodHandle NAME = Libc.bind("strerrorname_np", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    private static final MethodHandle TEXT = Libc.bind("strerrordesc_np", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final FunctionDescriptor INT_TO_STRING = FunctionDescriptor.of(ADDRESS, JAVA_INT);
+    private static final Errno LIBC = new Errno(Libc::symbol);
 
-    private Errno() {
+    /** Linux's numbers, the same on x86_64 and aarch64. */
+    private static final String[] NAMES = {null, "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG",
+        "ENOEXEC", "EBADF", "ECHILD", "EAGAIN", "ENOMEM", "EACCES", "EFAULT", "ENOTBLK", "EBUSY", "EEXIST", "EXDEV",
+        "ENODEV", "ENOTDIR", "EISDIR", "EINVAL", "ENFILE", "EMFILE", "ENOTTY", "ETXTBSY", "EFBIG", "ENOSPC", "ESPIPE",
+        "EROFS", "EMLINK", "EPIPE", "EDOM", "ERANGE", "EDEADLK", "ENAMETOOLONG", "ENOLCK", "ENOSYS", "ENOTEMPTY",
+        "ELOOP"};
+    private static final Map<Integer, String> SOCKET_NAMES = Map.of(88, "ENOTSOCK", 95, "EOPNOTSUPP",
+            98, "EADDRINUSE", 99, "EADDRNOTAVAIL", 101, "ENETUNREACH", 104, "ECONNRESET", 110, "ETIMEDOUT",
+            111, "ECONNREFUSED", 113, "EHOSTUNREACH");
+
+    private final MethodHandle name;
+    private final MethodHandle description;
+    private final MethodHandle strerror;
+
+    /** Binds what {@code lookup} finds (a test hands in an older glibc's). */
+    Errno(Function<String, Optional<MemorySegment>> lookup) {
+        this.name = bind(lookup, "strerrorname_np");
+        this.description = bind(lookup, "strerrordesc_np");
+        this.strerror = bind(lookup, "strerror");
     }
 
     /** {@code ENOENT}, or {@code errno 4242} for a value glibc does not know. */
     public static String name(int errno) {
-        String s = lookup(NAME, errno);
-        return s != null ? s : "errno " + errno;
+        return LIBC.nameOf(errno);
     }
 
     /** "No such file or directory". */
     public static String text(int errno) {
-        String s = lookup(TEXT, errno);
-        return s != null ? s : "Unknown error " + errno;
+        return LIBC.textOf(errno);
     }
 
     /** "No such file or directory (ENOENT)": how kinesin's error lines name an errno. */
     public static String describe(int errno) {
-        return text(errno) + " (" + name(errno) + ")";
+        return LIBC.textOf(errno) + " (" + LIBC.nameOf(errno) + ")";
     }
 
-    private static String lookup(MethodHandle fn, int errno) {
+    String nameOf(int errno) {
+        String s = name != null ? call(name, errno) : errno > 0 && errno < NAMES.length ? NAMES[errno] : SOCKET_NAMES.get(errno);
+        return s != null ? s : "errno " + errno;
+    }
+
+    String textOf(int errno) {
+        String s = call(description != null ? description : strerror, errno);
+        return s != null ? s : "Unknown error " + errno;
+    }
+
+    private static MethodHandle bind(Function<String, Optional<MemorySegment>> lookup, String symbol) {
+        return lookup.apply(symbol).map(s -> Libc.LINKER.downcallHandle(s, INT_TO_STRING)).orElse(null);
+    }
+
+    private static String call(MethodHandle fn, int errno) {
+        if (fn == null) {
+            return null;
+        }
         try {
             MemorySegment p = (MemorySegment) fn.invokeExact(errno);
             return p.equals(MemorySegment.NULL) ? null : p.reinterpret(256).getString(0);

@@ -55,9 +55,17 @@ final class Libc {
     private Libc() {
     }
 
+    /** A function kinesin cannot do without: it must be listed in {@link Glibc#REQUIRED}, checked at start-up. */
     static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
-        return LINKER.downcallHandle(symbol(name).orElseThrow(
-                () -> new UnsatisfiedLinkError("glibc has no " + name + "; kinesin needs glibc 2.29 or later")), fd, options);
+        if (!Glibc.REQUIRED.contains(name)) {
+            throw new IllegalStateException(name + " is bound as required but not listed in Glibc.REQUIRED");
+        }
+        return LINKER.downcallHandle(symbol(name).orElseThrow(() -> new UnsatisfiedLinkError(Glibc.missing(name))), fd, options);
+    }
+
+    /** A function newer than {@link Glibc#MINIMUM}, for a caller that has a fallback: null if this glibc lacks it. */
+    static MethodHandle optional(String name, FunctionDescriptor fd, Linker.Option... options) {
+        return symbol(name).map(s -> LINKER.downcallHandle(s, fd, options)).orElse(null);
     }
 
     static Optional<MemorySegment> symbol(String name) {
@@ -94,7 +102,8 @@ final class Libc {
         static final MethodHandle GETPID = bind("getpid", FunctionDescriptor.of(JAVA_INT));
         static final MethodHandle GETPGRP = bind("getpgrp", FunctionDescriptor.of(JAVA_INT));
         static final MethodHandle GETSID = bind("getsid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
+        /** glibc 2.30+; {@link Processes#thread()} falls back to /proc/thread-self. */
+        static final MethodHandle GETTID = optional("gettid", FunctionDescriptor.of(JAVA_INT));
         static final MethodHandle KILL = bindErrno("kill", ints(2));
         static final MethodHandle WAITPID = bindErrno("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
         static final MethodHandle PRCTL = bindErrno("prctl",
@@ -103,7 +112,8 @@ final class Libc {
         static final MethodHandle SIGEMPTYSET = bind("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         static final MethodHandle SIGFILLSET = bind("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         static final MethodHandle SIGADDSET = bind("sigaddset", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle PTHREAD_SIGMASK = bind("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        /** Not pthread_sigmask (in libc only since glibc 2.32); glibc's sigprocmask also sets the calling thread's mask only. */
+        static final MethodHandle SIGPROCMASK = bindErrno("sigprocmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         static final MethodHandle ACCESS = bindErrno("access", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
 
         private Core() {
@@ -128,9 +138,8 @@ final class Libc {
         static final MethodHandle FA_ADDCLOSE = bind("posix_spawn_file_actions_addclose", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         static final MethodHandle FA_ADDCHDIR = bind("posix_spawn_file_actions_addchdir_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         /** glibc 2.34+; older glibc closes the inherited fds one by one. */
-        static final MethodHandle FA_ADDCLOSEFROM = symbol("posix_spawn_file_actions_addclosefrom_np")
-                .map(s -> LINKER.downcallHandle(s, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)))
-                .orElse(null);
+        static final MethodHandle FA_ADDCLOSEFROM = optional("posix_spawn_file_actions_addclosefrom_np",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
 
         static final short SETPGROUP = 0x02;
         static final short SETSIGDEF = 0x04;

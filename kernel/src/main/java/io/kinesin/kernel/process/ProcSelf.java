@@ -18,10 +18,10 @@ import java.util.List;
  */
 public final class ProcSelf {
 
-    /** Set by bin/kinesin: base64 of the environment it was started with, before sh touched it. */
-    static final String LAUNCH_ENVIRONMENT = "KINESIN_ENVIRON";
-    /** Set by bin/kinesin for the JVM only; children never see it unless it was there before. */
-    static final String SR_SIGNUM = "_JAVA_SR_SIGNUM";
+    /** Set by bin/kinesin: the fd on which it hands over, base64-encoded, the environment it was started with. */
+    static final String ENVIRON_FD = "kinesin.environ.fd";
+
+    private static List<byte[]> environment;
 
     private ProcSelf() {
     }
@@ -38,35 +38,30 @@ public final class ProcSelf {
     /**
      * The environment kinesin was started with, which is what children inherit. bin/kinesin
      * is a sh script, and sh adds and changes variables (dash adds PWD; bash also SHLVL and _)
-     * and reorders them; it therefore passes the untouched original along in
-     * {@value #LAUNCH_ENVIRONMENT}, and that is what this returns, byte for byte and in order.
-     * Without it (a JVM started some other way) this is the JVM's own environment, minus
-     * {@value #SR_SIGNUM} if bin/kinesin set it.
+     * and reorders them, and the launcher keeps JAVA_TOOL_OPTIONS and the like from kinesin's
+     * own JVM; it therefore hands the untouched original over on the fd named by the system
+     * property {@value #ENVIRON_FD}, and that is what this returns, byte for byte and in order
+     * (read once; the fd is closed then, so no later child can inherit it). Without the
+     * property (a JVM started some other way) this is the JVM's own environment.
      */
-    public static List<byte[]> environment() {
-        return launchEnvironment(read(Path.of("/proc/self/environ")), System.getProperty("kinesin.launcher") != null);
+    public static synchronized List<byte[]> environment() {
+        if (environment == null) {
+            String fd = System.getProperty(ENVIRON_FD);
+            environment = fd == null ? split(read(Path.of("/proc/self/environ"))) : fromLauncher(Integer.parseInt(fd));
+        }
+        return environment;
     }
 
-    static List<byte[]> launchEnvironment(byte[] environ, boolean fromLauncher) {
-        List<byte[]> entries = split(environ);
-        byte[] prefix = (LAUNCH_ENVIRONMENT + "=").getBytes(StandardCharsets.US_ASCII);
-        for (byte[] e : entries) {
-            if (startsWith(e, prefix)) {
-                byte[] original = Base64.getMimeDecoder().decode(Arrays.copyOfRange(e, prefix.length, e.length));
-                return split(original);
-            }
-        }
-        if (!fromLauncher) {
-            return entries;
-        }
-        byte[] sr = (SR_SIGNUM + "=").getBytes(StandardCharsets.US_ASCII);
-        List<byte[]> out = new ArrayList<>(entries.size());
-        for (byte[] e : entries) {
-            if (!startsWith(e, sr)) {
-                out.add(e);
-            }
-        }
-        return out;
+    /** Reads the launcher's fd to its end, then closes it. */
+    static List<byte[]> fromLauncher(int fd) {
+        byte[] base64 = read(Path.of("/proc/self/fd/" + fd));
+        Fds.close(fd);
+        return launchEnvironment(base64);
+    }
+
+    /** The environment in what bin/kinesin wrote: base64 of NUL-terminated entries, with line breaks. */
+    static List<byte[]> launchEnvironment(byte[] base64) {
+        return split(Base64.getMimeDecoder().decode(base64));
     }
 
     /**
@@ -155,9 +150,5 @@ public final class ProcSelf {
             out.add(Arrays.copyOfRange(data, start, data.length));
         }
         return out;
-    }
-
-    private static boolean startsWith(byte[] a, byte[] prefix) {
-        return a.length >= prefix.length && Arrays.equals(a, 0, prefix.length, prefix, 0, prefix.length);
     }
 }

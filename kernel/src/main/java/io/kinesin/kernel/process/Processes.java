@@ -2,8 +2,11 @@ package io.kinesin.kernel.process;
 
 import io.kinesin.spi.Signal;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -38,10 +41,22 @@ public final class Processes {
 
     /** The calling thread's id. */
     public static int thread() {
+        if (Libc.Core.GETTID == null) {
+            return threadFromProc();
+        }
         try {
             return (int) Libc.Core.GETTID.invokeExact();
         } catch (Throwable t) {
             throw Libc.rethrow(t);
+        }
+    }
+
+    /** The calling thread's id without gettid (glibc < 2.30): /proc/thread-self links to {@code PID/task/TID}. */
+    static int threadFromProc() {
+        try {
+            return Integer.parseInt(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/thread-self: " + e.getMessage(), e);
         }
     }
 
@@ -110,26 +125,51 @@ public final class Processes {
         }
     }
 
-    /**
-     * Sets a signal that this process inherited as ignored back to its default action, so the
-     * JVM will install a handler for it (it refuses to for ignored TERM, INT and HUP).
-     *
-     * @return true if it was ignored
-     */
-    public static boolean resetIfIgnored(Signal signal) {
+    /** Whether this process ignores a signal (its disposition is SIG_IGN). */
+    static boolean isIgnored(Signal signal) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            MemorySegment old = arena.allocate(SIGACTION_BYTES, 16);
-            int r = (int) Libc.Core.SIGACTION.invokeExact(state, signal.number(), MemorySegment.NULL, old);
-            if (r != 0 || old.get(JAVA_LONG, 0) != SIG_IGN) {
-                return false;
+            return action(arena, signal).get(JAVA_LONG, 0) == SIG_IGN;
+        }
+    }
+
+    /**
+     * Gives {@code target} the disposition {@code source} has (handler, mask and flags), in one
+     * sigaction call: {@code target} never passes through its default action on the way.
+     */
+    static void copyAction(Signal source, Signal target) {
+        try (Arena arena = Arena.ofConfined()) {
+            setAction(arena, target, action(arena, source), source.sigName() + "'s action");
+        }
+    }
+
+    /** Sets a signal back to its default action. */
+    static void setDefault(Signal signal) {
+        try (Arena arena = Arena.ofConfined()) {
+            setAction(arena, signal, arena.allocate(SIGACTION_BYTES, 16), "SIG_DFL"); // zeroed: SIG_DFL, empty mask, no flags
+        }
+    }
+
+    private static MemorySegment action(Arena arena, Signal signal) {
+        MemorySegment state = arena.allocate(Libc.CALL_STATE);
+        MemorySegment action = arena.allocate(SIGACTION_BYTES, 16);
+        try {
+            if ((int) Libc.Core.SIGACTION.invokeExact(state, signal.number(), MemorySegment.NULL, action) != 0) {
+                throw new NativeException("sigaction(" + signal.sigName() + ")", Libc.errno(state));
             }
-            MemorySegment dfl = arena.allocate(SIGACTION_BYTES, 16); // zeroed: SIG_DFL, empty mask, no flags
-            r = (int) Libc.Core.SIGACTION.invokeExact(state, signal.number(), dfl, MemorySegment.NULL);
-            if (r != 0) {
-                throw new NativeException("sigaction(" + signal.sigName() + ", SIG_DFL)", Libc.errno(state));
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+        return action;
+    }
+
+    private static void setAction(Arena arena, Signal signal, MemorySegment action, String what) {
+        MemorySegment state = arena.allocate(Libc.CALL_STATE);
+        try {
+            if ((int) Libc.Core.SIGACTION.invokeExact(state, signal.number(), action, MemorySegment.NULL) != 0) {
+                throw new NativeException("sigaction(" + signal.sigName() + ", " + what + ")", Libc.errno(state));
             }
-            return true;
         } catch (NativeException e) {
             throw e;
         } catch (Throwable t) {
@@ -153,13 +193,14 @@ public final class Processes {
     private static void changeMask(int how, Collection<Signal> signals) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment set = arena.allocate(Libc.SIGSET_BYTES, 8);
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
             int r = (int) Libc.Core.SIGEMPTYSET.invokeExact(set);
             for (Signal s : signals) {
                 r = (int) Libc.Core.SIGADDSET.invokeExact(set, s.number());
             }
-            r = (int) Libc.Core.PTHREAD_SIGMASK.invokeExact(how, set, MemorySegment.NULL);
+            r = (int) Libc.Core.SIGPROCMASK.invokeExact(state, how, set, MemorySegment.NULL);
             if (r != 0) {
-                throw new NativeException("pthread_sigmask", r);
+                throw new NativeException("sigprocmask", Libc.errno(state));
             }
         } catch (NativeException e) {
             throw e;

@@ -45,9 +45,11 @@ public final class SignalCatcher {
     }
 
     /**
-     * Routes the given signals to {@code onSignal}. A signal kinesin inherited as ignored is
-     * first set back to its default (the JVM would otherwise refuse TERM, INT and HUP), and
-     * all of them are unblocked in the calling thread and the threads it starts later.
+     * Routes the given signals to {@code onSignal}, and unblocks them in the calling thread and
+     * the threads it starts later. A signal this process ignores (bin/kinesin ignores the ones
+     * kinesin forwards until it catches them; the user may have ignored others, nohup-style)
+     * goes straight from ignored to caught, never through its default action, which would end
+     * kinesin.
      *
      * @throws IllegalArgumentException if one of them is not {@link #catchable()}
      */
@@ -58,10 +60,33 @@ public final class SignalCatcher {
                 throw new IllegalArgumentException("kinesin cannot catch " + s.sigName() + " in the JVM");
             }
         }
+        Signal caught = null;
+        List<Signal> leftIgnored = new ArrayList<>();
         for (Signal s : signals) {
-            Processes.resetIfIgnored(s);
-            sun.misc.Signal.handle(new sun.misc.Signal(s.name()), delivered -> onSignal.accept(s));
+            handle(s, onSignal);
+            if (!Processes.isIgnored(s)) {
+                caught = s;
+            } else {
+                // The JVM registers our handler but leaves HUP, INT and TERM ignored if they were
+                // (so that nohup works for Java programs); every other signal it catches anyway.
+                leftIgnored.add(s);
+            }
+        }
+        for (Signal s : leftIgnored) {
+            if (caught != null) {
+                // The JVM catches every signal with the same action, and dispatches by number
+                // to the handler registered above: copy the action from a caught signal.
+                Processes.copyAction(caught, s);
+            } else {
+                // nothing caught to copy from: a moment at the default action
+                Processes.setDefault(s);
+                handle(s, onSignal);
+            }
         }
         Processes.unblock(signals);
+    }
+
+    private static void handle(Signal s, Consumer<Signal> onSignal) {
+        sun.misc.Signal.handle(new sun.misc.Signal(s.name()), delivered -> onSignal.accept(s));
     }
 }

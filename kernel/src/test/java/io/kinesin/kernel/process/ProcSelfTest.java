@@ -2,7 +2,10 @@ package io.kinesin.kernel.process;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 
@@ -18,25 +21,36 @@ class ProcSelfTest {
         return entries.stream().map(b -> new String(b, StandardCharsets.ISO_8859_1)).toList();
     }
 
+    /** What bin/kinesin writes: base64 wrapped at 76 columns, as GNU base64 does, and a final newline. */
+    private static byte[] launcherText(byte[] environ) {
+        return (Base64.getMimeEncoder(76, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(environ) + "\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
     @Test
-    void theLaunchersCopyOfTheEnvironmentWins() {
-        byte[] original = environ("B=2", "A=caf\u00e9", "EMPTY=");
-        String b64 = Base64.getMimeEncoder().encodeToString(original);
-        byte[] jvm = environ("PWD=/added/by/sh", "A=caf\u00e9", "KINESIN_ENVIRON=" + b64, "_JAVA_SR_SIGNUM=40", "B=2", "EMPTY=");
-        assertThat(text(ProcSelf.launchEnvironment(jvm, true))).containsExactly("B=2", "A=caf\u00e9", "EMPTY=");
+    void theLaunchersBase64DecodesToTheEntriesInOrder() {
+        String big = "X".repeat(300);
+        byte[] original = environ("B=2", "A=caf\u00e9", "EMPTY=", "BIG=" + big, "=odd", "NOEQUALS");
+        assertThat(text(ProcSelf.launchEnvironment(launcherText(original))))
+                .containsExactly("B=2", "A=caf\u00e9", "EMPTY=", "BIG=" + big, "=odd", "NOEQUALS");
     }
 
     @Test
     void anEmptyOriginalEnvironmentStaysEmpty() {
-        byte[] jvm = environ("PWD=/", "KINESIN_ENVIRON=", "_JAVA_SR_SIGNUM=40");
-        assertThat(ProcSelf.launchEnvironment(jvm, true)).isEmpty();
+        assertThat(ProcSelf.launchEnvironment("\n".getBytes(StandardCharsets.US_ASCII))).isEmpty();
     }
 
     @Test
-    void withoutTheCopyOnlyTheLaunchersOwnVariableGoes() {
-        byte[] jvm = environ("A=1", "_JAVA_SR_SIGNUM=40");
-        assertThat(text(ProcSelf.launchEnvironment(jvm, true))).containsExactly("A=1");
-        assertThat(text(ProcSelf.launchEnvironment(jvm, false))).containsExactly("A=1", "_JAVA_SR_SIGNUM=40");
+    void theLaunchersFdIsReadToItsEndAndClosed() throws Exception {
+        int[] pipe = Fds.pipe();
+        byte[] text = launcherText(environ("A=1", "B=2"));
+        try (Arena arena = Arena.ofConfined()) {
+            Fds.writeFully(pipe[1], text, text.length, arena.allocate(64));
+        }
+        Fds.close(pipe[1]);
+        assertThat(text(ProcSelf.fromLauncher(pipe[0]))).containsExactly("A=1", "B=2");
+        assertThat(Files.exists(Path.of("/proc/self/fd/" + pipe[0]), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                .as("fd %d closed", pipe[0]).isFalse();
     }
 
     @Test
