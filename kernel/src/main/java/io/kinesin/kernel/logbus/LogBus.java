@@ -27,6 +27,8 @@ public final class LogBus implements AutoCloseable {
     private final ConcurrentLinkedQueue<Source> added = new ConcurrentLinkedQueue<>();
     private volatile boolean closing;
     private volatile long drainDeadline;
+    /** Written by the pump only; read by tests to know the pump has seen what a child wrote. */
+    private volatile long bytesRead;
     private Poller poller;
     private Thread pump;
 
@@ -103,6 +105,7 @@ public final class LogBus implements AutoCloseable {
                     Source s = sources.get(i);
                     int n = poller.read(s.fd, buffer);
                     if (n > 0) {
+                        bytesRead += n;
                         s.feed(buffer, n);
                     } else {
                         s.finish();
@@ -126,6 +129,11 @@ public final class LogBus implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("log pump failed; children's output is no longer copied", "error", e.toString());
         }
+    }
+
+    /** Bytes read from every pipe so far. */
+    long bytesRead() {
+        return bytesRead;
     }
 
     /**
