@@ -10,13 +10,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Carries children's output to sinks. {@link #attach} (the supervisor's thread) makes a pipe
  * for one of an instance's streams; one pump thread reads every pipe, frames lines and hands
- * them to the sinks ({@link Pump}). {@link #close} drains what children wrote before kinesin exits.
+ * them to the sinks ({@link Pump}). Whatever the pump's loop throws, it is logged and the loop
+ * starts again with the same pipes and sinks: a dead pump would leave every child blocked on a
+ * full pipe. {@link #close} drains what children wrote before kinesin exits.
  */
 public final class LogBus implements AutoCloseable {
+
+    private static final long FIRST_RESTART_DELAY = Duration.ofMillis(100).toNanos();
+    private static final long LAST_RESTART_DELAY = Duration.ofSeconds(5).toNanos();
 
     private final Log log;
     private final Map<String, Sink> sinks = new LinkedHashMap<>();
@@ -82,14 +88,50 @@ public final class LogBus implements AutoCloseable {
     }
 
     private void run() {
-        try {
-            while (pump.round(closing, drainDeadline)) {
-                // next round
+        int failures = 0; // in a row, without a round completing in between
+        while (true) {
+            try {
+                while (pump.round(closing, drainDeadline)) {
+                    failures = 0;
+                }
+                pump.finish();
+                return;
+            } catch (Throwable t) { // Error too, even OutOfMemoryError: giving up is worse than trying
+                failures++;
+                long delay = failures == 1 ? 0 : Math.min(FIRST_RESTART_DELAY << Math.min(failures - 2, 16), LAST_RESTART_DELAY);
+                if (!survive(t, failures, delay)) {
+                    return;
+                }
             }
-            pump.finish();
-        } catch (RuntimeException e) {
-            log.error("log pump failed; children's output is no longer copied", "error", e.toString());
         }
+    }
+
+    /**
+     * Reports a failure of the pump's loop and waits before it restarts (at once the first
+     * time, then longer each time it fails again before a round completes, so a failure that
+     * repeats cannot spin).
+     *
+     * @return false when kinesin is exiting and its drain is over: nothing left to restart for
+     */
+    private boolean survive(Throwable t, int failures, long delayNanos) {
+        boolean over = closing && System.nanoTime() - drainDeadline >= 0;
+        try {
+            StackTraceElement[] at = t.getStackTrace();
+            log.error(over ? "log pump failed while draining; what it held is reported as undelivered"
+                            : "log pump failed; restarting it with its pipes and sinks",
+                    "error", t.toString(), "at", at.length > 0 ? at[0].toString() : null, "failures", failures,
+                    "restart_in", over ? null : Duration.ofNanos(delayNanos));
+        } catch (Throwable ignored) {
+            // not even memory for the log line: restart all the same
+        }
+        if (over) {
+            return false;
+        }
+        long until = System.nanoTime() + delayNanos;
+        for (long left = delayNanos; left > 0 && !closing; left = until - System.nanoTime()) {
+            LockSupport.parkNanos(this, left); // close() unparks
+        }
+        return true;
     }
 
     /** Bytes read from every pipe so far. */
@@ -115,6 +157,7 @@ public final class LogBus implements AutoCloseable {
             drainDeadline = System.nanoTime() + drain.toNanos();
             closing = true;
             poller.wake();
+            LockSupport.unpark(p);
             try {
                 p.join(drain.toMillis() + 500);
             } catch (InterruptedException e) {
