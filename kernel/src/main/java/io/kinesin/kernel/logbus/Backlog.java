@@ -14,10 +14,11 @@ import java.util.Arrays;
  * (a slow reader, or EAGAIN because a child set O_NONBLOCK on a stdout it shares with kinesin)
  * leaves the rest for a later round, and once the sink holds its bound the pump stops reading
  * the sink's sources until it takes more (the children then wait in write(2); nothing is lost).
- * A write error (ENOSPC, EIO, EPIPE) does not end the sink: it is retried with backoff, and
- * meanwhile lines are held up to the bound, beyond which they are dropped and counted (a full
- * disk must not stop the services). Every line not delivered is reported in kinesin's log. Used
- * by the pump thread only.
+ * Only the output of children already gone is still read then (their pipes must be closed),
+ * up to twice the bound. A write error (ENOSPC, EIO, EPIPE) does not end the sink: it is
+ * retried with backoff, and meanwhile lines are held up to the bound (a full disk must not stop
+ * the services). Lines beyond these bounds are dropped, counted and reported in kinesin's log,
+ * as is every line still held when kinesin exits. Used by the pump thread only.
  */
 final class Backlog {
 
@@ -25,6 +26,8 @@ final class Backlog {
     static final int HOLD_BYTES = 8 << 20;
     private static final long FIRST_RETRY = Duration.ofMillis(100).toNanos();
     private static final long LAST_RETRY = Duration.ofSeconds(5).toNanos();
+    /** A rate limit for the warning about lines dropped by a sink that is not failing. */
+    private static final long DROP_REPORT_EVERY = Duration.ofSeconds(10).toNanos();
     /** When poll said "writable" but write(2) said EAGAIN anyway: wait this long, never spin. */
     private static final long STALL = Duration.ofMillis(10).toNanos();
     /**
@@ -48,8 +51,9 @@ final class Backlog {
     private long retryAt;
     private long retryDelay;
     private long stalledUntil;
-    /** Lines dropped since the sink started failing. */
+    /** Lines dropped and not reported yet. */
     private long lost;
+    private long nextDropReport;
 
     Backlog(String sink, int fd, boolean pipeLike, int hold, Log log) {
         this.sink = sink;
@@ -58,15 +62,16 @@ final class Backlog {
         this.hold = hold;
         this.log = log;
         this.stalledUntil = System.nanoTime();
+        this.nextDropReport = stalledUntil;
     }
 
     int fd() {
         return fd;
     }
 
-    /** Whether a new line must be dropped (and counted with {@link #drop}): failing, and the hold is full. */
+    /** Whether a new line must be dropped (and counted with {@link #drop}). */
     boolean full() {
-        return failing && end - start >= hold;
+        return end - start >= (failing ? hold : 2L * hold);
     }
 
     void drop() {
@@ -179,6 +184,10 @@ final class Backlog {
             } else {
                 retryAt = now + retryDelay; // not writable yet: no error, and no shorter wait
             }
+        } else if (lost > 0 && now - nextDropReport >= 0) {
+            log.warn("log lines dropped: the sink does not keep up", "sink", sink, "lines", lost);
+            lost = 0;
+            nextDropReport = now + DROP_REPORT_EVERY;
         }
     }
 
@@ -200,7 +209,6 @@ final class Backlog {
         if (!failing) {
             failing = true;
             failingSince = now;
-            lost = 0;
             retryDelay = FIRST_RETRY;
             log.warn("log sink failing; holding its lines and retrying", "sink", sink, "error", e.getMessage(),
                     "hold", (hold >> 10) + "KiB");
@@ -217,7 +225,7 @@ final class Backlog {
         lost = 0;
     }
 
-    /** Reports (kinesin is exiting) the lines never delivered: dropped while failing, or still held. */
+    /** Reports (kinesin is exiting) the lines never delivered: dropped and not yet reported, or still held. */
     void close() {
         long held = 0;
         for (int i = start; i < end; i++) {

@@ -66,11 +66,11 @@ final class Pump {
         ensure(sources.size() + sinks.size());
         int n = 0;
         for (Source s : sources) {
-            if (!heldBack(s)) {
-                fds[n] = s.fd;
-                events[n] = Poller.READABLE;
-                polled[n++] = s;
-            }
+            fds[n] = s.fd;
+            // Held back: woken only by a hang-up (every writer gone). Nobody is left to slow
+            // down then, and the pipe must be read to its end to be closed.
+            events[n] = heldBack(s) ? 0 : Poller.READABLE;
+            polled[n++] = s;
         }
         long due = closing ? deadline : Long.MAX_VALUE;
         for (Sink sink : sinks) {

@@ -149,10 +149,10 @@ class SlowAndFailingSinksTest {
     @Test
     void aSlowConsoleHoldsBackItsChildInsteadOfDroppingLines() throws Exception {
         int[] console = Fds.pipe(); // blocking, read slowly
-        int hold = 64 * 1024;
+        int hold = 256 * 1024; // more than the pipe holds: the writer's last bytes are read at its hang-up
         LogBus bus = new LogBus(List.of(new SinkSpec("console", SinkSpec.Kind.CONSOLE, console[1], null, SinkSpec.Format.RAW)),
                 log, hold, () -> { });
-        int n = 30_000; // 2 MB: thirty times what the sink may hold
+        int n = 30_000; // 2 MB: eight times what the sink may hold
         try {
             CompletableFuture<Void> writer = child(bus.attach("web", 0, "web", Stream.STDOUT, List.of("console")), n);
             List<String> got = readSlowly(console[0], n);
@@ -206,6 +206,52 @@ class SlowAndFailingSinksTest {
         } finally {
             Fds.close(console[0]);
             Fds.close(console[1]);
+        }
+    }
+
+    @Test
+    void aConsoleNobodyReadsDoesNotKeepThePipesOfChildrenThatEndedOpen() throws Exception {
+        int[] console = Fds.pipe(); // nobody reads it
+        int hold = 64 * 1024;
+        LogBus bus = new LogBus(List.of(new SinkSpec("console", SinkSpec.Kind.CONSOLE, console[1], null, SinkSpec.Format.RAW)),
+                log, hold, () -> { });
+        int children = 300; // a crash loop: each one writes a stack trace and dies
+        int linesEach = 100;
+        try {
+            long fdsBefore = openFds();
+            for (int c = 0; c < children; c++) {
+                int fd = bus.attach("crashy", 0, "crashy", Stream.STDOUT, List.of("console"));
+                StringBuilder trace = new StringBuilder();
+                for (int i = 0; i < linesEach; i++) {
+                    trace.append(numbered(c * linesEach + i)).append('\n');
+                }
+                write(fd, trace.toString());
+                Fds.close(fd);
+            }
+            until("the pump has closed the pipe of every child that ended", () -> openFds() <= fdsBefore + 2);
+
+            bus.close(Duration.ofMillis(300));
+            List<String> delivered = readWhatIsThere(console[0]);
+            for (int i = 0; i < delivered.size(); i++) {
+                assertThat(delivered.get(i)).isEqualTo(numbered(i));
+            }
+            String log = logged();
+            long dropped = loggedCount(log, "log lines dropped: the sink does not keep up", "console", "lines");
+            long undelivered = loggedCount(log, "undelivered log lines", "console", "lines");
+            assertThat(dropped).as("beyond twice its hold, it drops and says so: " + log).isPositive();
+            assertThat(delivered.size() + dropped + undelivered).as("every line is delivered or counted: " + log)
+                    .isEqualTo((long) children * linesEach);
+        } finally {
+            Fds.close(console[0]);
+            Fds.close(console[1]);
+        }
+    }
+
+    private static long openFds() {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
