@@ -30,6 +30,7 @@ final class Kinesin {
     private byte[] stdin;
     private Path stdinFile;
     private boolean pipedStdin;
+    private boolean pipedStdout;
 
     private Kinesin(List<String> command) {
         this.command.addAll(command);
@@ -89,6 +90,12 @@ final class Kinesin {
         return this;
     }
 
+    /** stdout is a pipe the test reads, or leaves unread ({@link Running#stdout}); the result's stdout is then empty. */
+    Kinesin pipedStdout() {
+        this.pipedStdout = true;
+        return this;
+    }
+
     /** Starts it; the caller awaits or signals it. */
     Running start() throws IOException {
         Path dir = Files.createTempDirectory("kinesin-it-");
@@ -100,7 +107,12 @@ final class Kinesin {
         if (cwd != null) {
             pb.directory(cwd.toFile());
         }
-        pb.redirectOutput(out.toFile());
+        if (pipedStdout) {
+            Files.createFile(out);
+            pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
+        } else {
+            pb.redirectOutput(out.toFile());
+        }
         pb.redirectError(err.toFile());
         if (pipedStdin) {
             pb.redirectInput(ProcessBuilder.Redirect.PIPE);
@@ -134,6 +146,16 @@ final class Kinesin {
         /** The pid of bin/kinesin, which is the JVM (the launcher execs it). */
         int pid() {
             return (int) process.pid();
+        }
+
+        /** The read end of a {@link #pipedStdout()} stdout. */
+        java.io.InputStream stdout() {
+            return process.getInputStream();
+        }
+
+        /** The file kinesin's stderr goes to, for a test that reads it as it grows. */
+        Path stderrFile() {
+            return err;
         }
 
         /** Writes to a {@link #pipedStdin()} stdin. */
