@@ -211,7 +211,7 @@ final class Backlog {
             failingSince = now;
             retryDelay = FIRST_RETRY;
             log.warn("log sink failing; holding its lines and retrying", "sink", sink, "error", e.getMessage(),
-                    "hold", (hold >> 10) + "KiB");
+                    "hold", hold % (1 << 20) == 0 ? (hold >> 20) + "MiB" : (hold >> 10) + "KiB");
         } else {
             retryDelay = Math.min(retryDelay * 2, LAST_RETRY);
             log.debug("log sink still failing", "sink", sink, "error", e.getMessage(), "retry_in", Duration.ofNanos(retryDelay));
