@@ -31,6 +31,7 @@ final class Kinesin {
     private Path stdinFile;
     private boolean pipedStdin;
     private boolean pipedStderr;
+    private boolean pipedStdout;
 
     private Kinesin(List<String> command) {
         this.command.addAll(command);
@@ -96,6 +97,12 @@ final class Kinesin {
         return this;
     }
 
+    /** stdout is a pipe the test reads, or leaves unread ({@link Running#stdout}); the result's stdout is then empty. */
+    Kinesin pipedStdout() {
+        this.pipedStdout = true;
+        return this;
+    }
+
     /** Starts it; the caller awaits or signals it. */
     Running start() throws IOException {
         Path dir = Files.createTempDirectory("kinesin-it-");
@@ -107,7 +114,12 @@ final class Kinesin {
         if (cwd != null) {
             pb.directory(cwd.toFile());
         }
-        pb.redirectOutput(out.toFile());
+        if (pipedStdout) {
+            Files.createFile(out);
+            pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
+        } else {
+            pb.redirectOutput(out.toFile());
+        }
         pb.redirectError(pipedStderr ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.to(err.toFile()));
         if (pipedStdin) {
             pb.redirectInput(ProcessBuilder.Redirect.PIPE);
@@ -146,6 +158,16 @@ final class Kinesin {
         /** The read end of a {@link #pipedStderr()} stderr. */
         java.io.InputStream stderrPipe() {
             return process.getErrorStream();
+        }
+
+        /** The read end of a {@link #pipedStdout()} stdout. */
+        java.io.InputStream stdout() {
+            return process.getInputStream();
+        }
+
+        /** The file kinesin's stderr goes to, for a test that reads it as it grows. */
+        Path stderrFile() {
+            return err;
         }
 
         /** Writes to a {@link #pipedStdin()} stdin. */

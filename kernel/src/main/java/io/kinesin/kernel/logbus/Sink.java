@@ -3,17 +3,15 @@ package io.kinesin.kernel.logbus;
 import io.kinesin.kernel.log.JsonText;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.Fds;
-import io.kinesin.kernel.process.NativeException;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
 
 /**
- * A sink writing formatted lines to an fd (kinesin's stdout/stderr, or a file). Lines of one
- * pump round are collected and written with one write(2), so a line is never split. Used by
- * the pump thread only.
+ * A sink writing formatted lines to an fd (kinesin's stdout/stderr, or a file). Lines are
+ * formatted whole into the sink's {@link Backlog}, which writes them without ever blocking the
+ * pump. Used by the pump thread only.
  */
 final class Sink {
 
@@ -25,29 +23,40 @@ final class Sink {
     private static final byte[] SEPARATOR = " | ".getBytes(StandardCharsets.US_ASCII);
 
     final SinkSpec spec;
-    private final int fd;
+    final Backlog backlog;
     private final boolean ownsFd;
     private final boolean colour;
-    private final Log log;
-    private byte[] out = new byte[8192];
-    private int length;
-    private boolean failed;
-    private long dropped;
 
-    Sink(SinkSpec spec, Log log) {
+    Sink(SinkSpec spec, int hold, Log log) {
         this.spec = spec;
-        this.log = log;
+        int fd;
         if (spec.kind() == SinkSpec.Kind.FILE) {
-            this.fd = Fds.openAppend(spec.path().getBytes(StandardCharsets.UTF_8));
+            fd = Fds.openAppend(spec.path().getBytes(StandardCharsets.UTF_8));
             this.ownsFd = true;
         } else {
-            this.fd = spec.fd();
+            fd = spec.fd();
             this.ownsFd = false;
         }
+        this.backlog = new Backlog(spec.name(), fd, spec.kind() == SinkSpec.Kind.CONSOLE, hold, log);
         this.colour = spec.kind() == SinkSpec.Kind.CONSOLE && spec.format() == SinkSpec.Format.PREFIXED && Fds.isTerminal(fd);
     }
 
+    /** Formats one line into the backlog, or counts it as dropped when the backlog is full. */
     void append(Source from, byte[] line, int offset, int length) {
+        if (backlog.full()) {
+            backlog.drop();
+            return;
+        }
+        int mark = backlog.mark();
+        try {
+            format(from, line, offset, length);
+        } catch (Throwable t) {
+            backlog.truncate(mark); // never half a line, even if the pump fails here and restarts
+            throw t;
+        }
+    }
+
+    private void format(Source from, byte[] line, int offset, int length) {
         switch (spec.format()) {
             case RAW -> put(line, offset, length);
             case PREFIXED -> {
@@ -63,7 +72,7 @@ final class Sink {
             }
             case JSON -> put(json(from, new String(line, offset, length, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
         }
-        put((byte) '\n');
+        backlog.put((byte) '\n');
     }
 
     private static String json(Source from, String text) {
@@ -78,66 +87,23 @@ final class Sink {
     }
 
     private void put(byte[] b) {
-        put(b, 0, b.length);
+        backlog.put(b, 0, b.length);
     }
 
     private void put(byte[] b, int offset, int n) {
-        if (length + n > out.length) {
-            out = Arrays.copyOf(out, Math.max(length + n, out.length * 2));
-        }
-        System.arraycopy(b, offset, out, length, n);
-        length += n;
+        backlog.put(b, offset, n);
     }
 
-    private void put(byte b) {
-        if (length == out.length) {
-            out = Arrays.copyOf(out, out.length * 2);
-        }
-        out[length++] = b;
+    /** Writes what the fd takes now; see {@link Backlog#deliver}. */
+    void deliver(long now, MemorySegment scratch, boolean lastChance) {
+        backlog.deliver(now, scratch, lastChance);
     }
 
-    /** Writes what this round collected. A sink that cannot be written any more counts what it drops. */
-    void flush(MemorySegment scratch) {
-        if (length == 0) {
-            return;
-        }
-        if (!failed) {
-            try {
-                Fds.writeFully(fd, out, length, scratch);
-            } catch (NativeException e) {
-                failed = true;
-                log.error("log sink failed; its lines are dropped from now on", "sink", spec.name(), "error", e.getMessage());
-            }
-        }
-        if (failed) {
-            dropped += countLines();
-        }
-        length = 0;
-        if (out.length > 1 << 20) {
-            out = new byte[8192]; // a burst does not keep a big buffer forever
-        }
-    }
-
-    private long countLines() {
-        long n = 0;
-        for (int i = 0; i < length; i++) {
-            if (out[i] == '\n') {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    long dropped() {
-        return dropped;
-    }
-
+    /** Reports what was never delivered and closes a file sink's fd. */
     void close() {
+        backlog.close();
         if (ownsFd) {
-            Fds.close(fd);
-        }
-        if (dropped > 0) {
-            log.warn("log lines dropped by a failed sink", "sink", spec.name(), "lines", dropped);
+            Fds.close(backlog.fd());
         }
     }
 }

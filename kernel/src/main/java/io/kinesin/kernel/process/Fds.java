@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /** Raw file descriptors: pipes for children's output, files kinesin appends to, writes. */
 public final class Fds {
@@ -12,6 +13,14 @@ public final class Fds {
     private static final int EPIPE = 32;
     private static final ThreadLocal<MemorySegment> CALL_STATE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Libc.CALL_STATE));
+    private static final ThreadLocal<MemorySegment> POLLFD =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Poller.POLLFD_BYTES, 8));
+
+    /**
+     * What {@link #write} returns when the fd is non-blocking and full (EAGAIN): a child may
+     * have set O_NONBLOCK on a stdout it shares with kinesin.
+     */
+    public static final int WOULD_BLOCK = -1;
 
     private Fds() {
     }
@@ -97,6 +106,56 @@ public final class Fds {
             }
             done += chunk;
         }
+    }
+
+    /**
+     * One write(2) of {@code data[offset, offset + length)} through {@code scratch} (a native
+     * buffer the caller owns, at least {@code length} bytes), retried on EINTR.
+     *
+     * @return the bytes written (possibly fewer than {@code length}), or {@link #WOULD_BLOCK}
+     * @throws NativeException on any other error (ENOSPC, EIO, EPIPE when the reader is gone)
+     */
+    public static int write(int fd, byte[] data, int offset, int length, MemorySegment scratch) {
+        MemorySegment.copy(data, offset, scratch, ValueLayout.JAVA_BYTE, 0, length);
+        MemorySegment state = CALL_STATE.get();
+        while (true) {
+            long n;
+            try {
+                n = (long) Libc.Io.WRITE.invokeExact(state, fd, scratch, (long) length);
+            } catch (Throwable t) {
+                throw Libc.rethrow(t);
+            }
+            if (n >= 0) {
+                return (int) n;
+            }
+            int errno = Libc.errno(state);
+            if (errno == Libc.EAGAIN) {
+                return WOULD_BLOCK;
+            }
+            if (errno != Libc.EINTR) {
+                throw new NativeException("write(" + fd + ")", errno);
+            }
+        }
+    }
+
+    /**
+     * Whether a write to {@code fd} would go through now, without waiting: poll(2) with a zero
+     * timeout. Also true when the write would fail at once (its reader is gone, the fd is
+     * closed), so that the caller's write reports why.
+     */
+    public static boolean writable(int fd) {
+        MemorySegment pollfd = POLLFD.get();
+        pollfd.set(JAVA_INT, 0, fd);
+        pollfd.set(JAVA_SHORT, 4, Poller.WRITABLE);
+        pollfd.set(JAVA_SHORT, 6, (short) 0);
+        MemorySegment state = CALL_STATE.get();
+        int r;
+        try {
+            r = (int) Libc.Io.POLL.invokeExact(state, pollfd, 1L, 0);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+        return r > 0; // on EINTR or ENOMEM, no: the caller's next poll asks again
     }
 
     /** Whether a write failed because nobody reads the other end any more. */

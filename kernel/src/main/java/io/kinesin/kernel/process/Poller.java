@@ -9,13 +9,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * poll(2) over pipe read ends, plus an eventfd that {@link #wake()} (any thread) pokes. Used
- * by one thread, which also reads the pipes through it.
+ * poll(2) over pipe read ends (and sinks' fds waiting to take more), plus an eventfd that
+ * {@link #wake()} (any thread) pokes. Used by one thread, which also reads the pipes through it.
  */
 public final class Poller implements AutoCloseable {
 
-    private static final short POLLIN = 0x1;
-    private static final int POLLFD_BYTES = 8;
+    /** Wait until the fd can be read (data or end of file). */
+    public static final short READABLE = 0x1; // POLLIN
+    /** Wait until a write to the fd would not block (or would fail at once). */
+    public static final short WRITABLE = 0x4; // POLLOUT
+    static final int POLLFD_BYTES = 8;
 
     private final Arena arena = Arena.ofShared();
     private final int wakeFd;
@@ -23,6 +26,7 @@ public final class Poller implements AutoCloseable {
     private final MemorySegment readBuffer;
     private final MemorySegment callState = arena.allocate(Libc.CALL_STATE);
     private MemorySegment pollfds;
+    private short[] events;
     private int capacity;
 
     public Poller(int readBufferBytes) {
@@ -62,12 +66,27 @@ public final class Poller implements AutoCloseable {
     public void await(int[] fds, int count, int timeoutMillis, boolean[] ready) {
         ensure(count + 1);
         for (int i = 0; i < count; i++) {
+            events[i] = READABLE;
+        }
+        await(fds, events, count, timeoutMillis, ready);
+    }
+
+    /**
+     * Waits until one of {@code fds[0, count)} is ready for what {@code events[i]} asks
+     * ({@link #READABLE} or {@link #WRITABLE}), a wake-up, or the timeout; sets {@code ready[i]}
+     * for each fd that is ready or has an error to report (a write end whose reader is gone).
+     *
+     * @param timeoutMillis -1 to wait without a limit
+     */
+    public void await(int[] fds, short[] events, int count, int timeoutMillis, boolean[] ready) {
+        ensure(count + 1);
+        for (int i = 0; i < count; i++) {
             pollfds.set(JAVA_INT, (long) i * POLLFD_BYTES, fds[i]);
-            pollfds.set(JAVA_SHORT, (long) i * POLLFD_BYTES + 4, POLLIN);
+            pollfds.set(JAVA_SHORT, (long) i * POLLFD_BYTES + 4, events[i]);
             pollfds.set(JAVA_SHORT, (long) i * POLLFD_BYTES + 6, (short) 0);
         }
         pollfds.set(JAVA_INT, (long) count * POLLFD_BYTES, wakeFd);
-        pollfds.set(JAVA_SHORT, (long) count * POLLFD_BYTES + 4, POLLIN);
+        pollfds.set(JAVA_SHORT, (long) count * POLLFD_BYTES + 4, READABLE);
         pollfds.set(JAVA_SHORT, (long) count * POLLFD_BYTES + 6, (short) 0);
         int r;
         try {
@@ -121,6 +140,7 @@ public final class Poller implements AutoCloseable {
         if (n > capacity) {
             capacity = Math.max(n, capacity * 2);
             pollfds = arena.allocate((long) capacity * POLLFD_BYTES, 8);
+            events = new short[capacity];
         }
     }
 

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * A real {@link LogBus} with one file sink named {@code file}, and the writer's side of its
@@ -24,6 +25,8 @@ final class FileBus {
     final Path file;
     final LogBus bus;
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    /** Bytes written through {@link #send}: what the pump has read once {@link #awaitRead} returns. */
+    private long sent;
 
     FileBus(Path dir, SinkSpec.Format format) {
         this.file = dir.resolve("out.log");
@@ -46,12 +49,37 @@ final class FileBus {
         write(fd, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Gives the pump time to read what is in the pipes, so the next write lands in another read. */
-    static void pause() {
-        try {
-            Thread.sleep(30);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Writes as {@link #write} does, counting the bytes for {@link #awaitRead}. */
+    void send(int fd, String text) {
+        send(fd, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void send(int fd, byte[] bytes) {
+        write(fd, bytes);
+        sent += bytes.length;
+    }
+
+    /**
+     * Waits until the pump has read every byte {@link #send} wrote, so the next write lands in
+     * another read. Every write to this bus's pipes must go through {@code send} for this to hold.
+     */
+    void awaitRead() {
+        until("the pump reads the " + sent + " bytes written", () -> bus.bytesRead() >= sent);
+    }
+
+    /** Waits (at most 20 s) for something the test can observe, e.g. a line in kinesin's log. */
+    static void until(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out after 20s waiting until " + what);
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting until " + what);
+            }
         }
     }
 

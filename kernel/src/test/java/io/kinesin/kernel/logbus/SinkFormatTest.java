@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
-import static io.kinesin.kernel.logbus.FileBus.pause;
 import static io.kinesin.kernel.logbus.FileBus.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,9 +40,9 @@ class SinkFormatTest {
         FileBus b = new FileBus(dir, SinkSpec.Format.PREFIXED);
         int out = b.bus.attach("web", 0, "web", Stream.STDOUT, List.of("file"));
         int err = b.bus.attach("web", 0, "web", Stream.STDERR, List.of("file"));
-        write(out, "listening on :8080\n");
-        pause();
-        write(err, "warning: slow disk\n");
+        b.send(out, "listening on :8080\n");
+        b.awaitRead();
+        b.send(err, "warning: slow disk\n");
         Fds.close(out);
         Fds.close(err);
         assertThat(new String(b.closeAndRead(), StandardCharsets.UTF_8))

@@ -96,6 +96,49 @@ class FdsTest {
     }
 
     @Test
+    void aFullPipeIsNotWritableAndANonBlockingWriteToItWouldBlock() {
+        int[] pipe = Fds.pipe();
+        try (Arena arena = Arena.ofConfined()) {
+            NonBlocking.set(pipe[1]);
+            byte[] chunk = new byte[4096];
+            var scratch = arena.allocate(chunk.length);
+            assertThat(Fds.writable(pipe[1])).as("empty pipe").isTrue();
+            long written = 0;
+            int n;
+            while ((n = Fds.write(pipe[1], chunk, 0, chunk.length, scratch)) != Fds.WOULD_BLOCK) {
+                assertThat(n).isPositive();
+                written += n;
+            }
+            assertThat(written).as("a pipe holds 64 KiB by default").isEqualTo(64 * 1024);
+            assertThat(Fds.writable(pipe[1])).as("full pipe").isFalse();
+            try (Poller poller = new Poller(4096)) {
+                boolean[] ready = new boolean[1];
+                poller.await(new int[] {pipe[1]}, new short[] {Poller.WRITABLE}, 1, 0, ready);
+                assertThat(ready[0]).isFalse();
+                poller.read(pipe[0], new byte[4096]);
+                poller.await(new int[] {pipe[1]}, new short[] {Poller.WRITABLE}, 1, 5000, ready);
+                assertThat(ready[0]).as("room again").isTrue();
+            }
+        } finally {
+            Fds.close(pipe[0]);
+            Fds.close(pipe[1]);
+        }
+    }
+
+    @Test
+    void aPipeWhoseReaderIsGoneIsWritableSoThatTheWriteSaysEpipe() {
+        int[] pipe = Fds.pipe();
+        Fds.close(pipe[0]);
+        try (Arena arena = Arena.ofConfined()) {
+            assertThat(Fds.writable(pipe[1])).isTrue();
+            assertThatThrownBy(() -> Fds.write(pipe[1], new byte[] {'x'}, 0, 1, arena.allocate(1)))
+                    .isInstanceOfSatisfying(NativeException.class, e -> assertThat(Fds.isBrokenPipe(e)).isTrue());
+        } finally {
+            Fds.close(pipe[1]);
+        }
+    }
+
+    @Test
     void pollSeesDataThenEndOfFile() {
         int[] pipe = Fds.pipe();
         try (Poller poller = new Poller(4096)) {
