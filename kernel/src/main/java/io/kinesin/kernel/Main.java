@@ -11,6 +11,7 @@ import io.kinesin.kernel.config.ConfigException;
 import io.kinesin.kernel.config.Planner;
 import io.kinesin.kernel.logbus.LogBus;
 import io.kinesin.kernel.process.Glibc;
+import io.kinesin.kernel.process.FdOutputStream;
 import io.kinesin.kernel.process.NativeException;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.ProcSelf;
@@ -19,8 +20,6 @@ import io.kinesin.kernel.process.Terminal;
 import io.kinesin.kernel.supervise.Plan;
 import io.kinesin.kernel.supervise.Supervisor;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -78,7 +77,7 @@ public final class Main {
             case Invocation.Run r -> {
                 notYet(r.options());
                 Planner.Result p = ConfigCommands.load(ConfigCommands.locate(r.config()), ProcSelf.environment(), r.options());
-                Log log = Log.queued(p.logFormat(), p.logLevel(), new FileOutputStream(p.logToStdout() ? FileDescriptor.out : FileDescriptor.err));
+                Log log = Log.queued(p.logFormat(), p.logLevel(), new FdOutputStream(p.logToStdout() ? 1 : 2));
                 LogBus bus;
                 try {
                     bus = new LogBus(p.sinks(), log);
@@ -107,8 +106,8 @@ public final class Main {
 
     private static Log log(Options o, Log.Level modeDefault) throws UsageException {
         notYet(o);
-        return Log.stderr(o.logFormat() == null ? Log.Format.LOGFMT : o.logFormat(),
-                o.logLevel() == null ? modeDefault : o.logLevel());
+        return Log.queued(o.logFormat() == null ? Log.Format.LOGFMT : o.logFormat(),
+                o.logLevel() == null ? modeDefault : o.logLevel(), new FdOutputStream(2));
     }
 
     /** How long kinesin's last log lines may take to be written when it exits. */

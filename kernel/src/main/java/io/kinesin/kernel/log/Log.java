@@ -1,7 +1,5 @@
 package io.kinesin.kernel.log;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -85,11 +83,6 @@ public final class Log {
 
     static Log queued(Format format, Level threshold, OutputStream out, int queueBytes) {
         return new Log(format, threshold, out, queueBytes);
-    }
-
-    /** A queued log on kinesin's stderr. */
-    public static Log stderr(Format format, Level threshold) {
-        return queued(format, threshold, new FileOutputStream(FileDescriptor.err));
     }
 
     /**

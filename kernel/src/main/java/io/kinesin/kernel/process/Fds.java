@@ -144,6 +144,11 @@ public final class Fds {
      * closed), so that the caller's write reports why.
      */
     public static boolean writable(int fd) {
+        return writable(fd, 0);
+    }
+
+    /** {@link #writable(int)}, waiting at most {@code timeoutMillis} for it. */
+    public static boolean writable(int fd, int timeoutMillis) {
         MemorySegment pollfd = POLLFD.get();
         pollfd.set(JAVA_INT, 0, fd);
         pollfd.set(JAVA_SHORT, 4, Poller.WRITABLE);
@@ -151,7 +156,7 @@ public final class Fds {
         MemorySegment state = CALL_STATE.get();
         int r;
         try {
-            r = (int) Libc.Io.POLL.invokeExact(state, pollfd, 1L, 0);
+            r = (int) Libc.Io.POLL.invokeExact(state, pollfd, 1L, timeoutMillis);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
