@@ -11,6 +11,9 @@ import io.kinesin.kernel.config.ConfigException;
 import io.kinesin.kernel.config.Planner;
 import io.kinesin.kernel.logbus.LogBus;
 import io.kinesin.kernel.process.Glibc;
+import io.kinesin.kernel.plugin.PluginsCommand;
+import io.kinesin.kernel.plugin.PluginsDir;
+import io.kinesin.kernel.plugin.Slf4jBridge;
 import io.kinesin.kernel.process.FdOutputStream;
 import io.kinesin.kernel.process.NativeException;
 import io.kinesin.kernel.log.Log;
@@ -91,16 +94,23 @@ public final class Main {
                 System.out.print(ConfigCommands.check(ConfigCommands.locate(c.config()), ProcSelf.environment(), c.options()));
                 yield 0;
             }
-            case Invocation.Plugins p -> throw new UsageException("kinesin plugins: plugin loading is not in this version of kinesin yet");
+            case Invocation.Plugins p -> plugins(p.options());
         };
+    }
+
+    private static int plugins(Options o) throws UsageException, ConfigException {
+        Log log = log(o, Log.Level.WARN);
+        Slf4jBridge.route(log);
+        try {
+            return PluginsCommand.run(PluginsDir.of(o.pluginsDir(), null), System.out);
+        } finally {
+            log.drain(LOG_DRAIN);
+        }
     }
 
     private static void notYet(Options o) throws UsageException {
         if (o.http() != null) {
             throw new UsageException("--http: the HTTP endpoint is not in this version of kinesin yet");
-        }
-        if (o.pluginsDir() != null) {
-            throw new UsageException("--plugins-dir: plugin loading is not in this version of kinesin yet");
         }
     }
 
