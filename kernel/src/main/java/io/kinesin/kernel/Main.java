@@ -11,6 +11,8 @@ import io.kinesin.kernel.config.ConfigException;
 import io.kinesin.kernel.config.Planner;
 import io.kinesin.kernel.logbus.LogBus;
 import io.kinesin.kernel.process.Glibc;
+import io.kinesin.kernel.config.ConfigLoader;
+import io.kinesin.kernel.plugin.PluginBinding;
 import io.kinesin.kernel.plugin.PluginsCommand;
 import io.kinesin.kernel.plugin.PluginsDir;
 import io.kinesin.kernel.plugin.Slf4jBridge;
@@ -24,6 +26,7 @@ import io.kinesin.kernel.supervise.Plan;
 import io.kinesin.kernel.supervise.Supervisor;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -79,7 +82,14 @@ public final class Main {
             }
             case Invocation.Run r -> {
                 notYet(r.options());
-                Planner.Result p = ConfigCommands.load(ConfigCommands.locate(r.config()), ProcSelf.environment(), r.options());
+                List<byte[]> environment = ProcSelf.environment();
+                ConfigLoader.Loaded loaded = ConfigCommands.read(ConfigCommands.locate(r.config()), environment);
+                PluginBinding.Bound bound = bindPlugins(loaded, r.options());
+                Planner.Result p = ConfigCommands.plan(bound.normalized(), environment, r.options());
+                if (!bound.sinks().isEmpty()) {
+                    throw new ConfigException(bound.sinks().values().iterator().next().name(),
+                            "sinks of a plugin's kind are checked, but not run by this kinesin yet");
+                }
                 Log log = Log.queued(p.logFormat(), p.logLevel(), new FdOutputStream(p.logToStdout() ? 1 : 2));
                 LogBus bus;
                 try {
@@ -91,11 +101,24 @@ public final class Main {
             }
             case Invocation.Check c -> {
                 notYet(c.options());
-                System.out.print(ConfigCommands.check(ConfigCommands.locate(c.config()), ProcSelf.environment(), c.options()));
+                List<byte[]> environment = ProcSelf.environment();
+                ConfigLoader.Loaded loaded = ConfigCommands.read(ConfigCommands.locate(c.config()), environment);
+                try (PluginBinding.Bound bound = bindPlugins(loaded, c.options())) {
+                    ConfigCommands.plan(bound.normalized(), environment, c.options());
+                    System.out.print(ConfigLoader.normalized(bound.normalized()));
+                }
                 yield 0;
             }
             case Invocation.Plugins p -> plugins(p.options());
         };
+    }
+
+    /** Loads plugins if the config names a plugin's kind, and binds each use; pf4j's logging goes to stderr's log. */
+    private static PluginBinding.Bound bindPlugins(ConfigLoader.Loaded loaded, Options o) throws ConfigException, UsageException {
+        if (!loaded.pluginSinks().isEmpty()) {
+            Slf4jBridge.route(log(o, Log.Level.WARN));
+        }
+        return PluginBinding.bind(loaded, o.pluginsDir());
     }
 
     private static int plugins(Options o) throws UsageException, ConfigException {

@@ -36,18 +36,15 @@ public final class ConfigCommands {
                 + "or create ./kinesin.yaml (or .yml, .toml, .json) in " + Path.of("").toAbsolutePath());
     }
 
-    /** Loads and plans: everything a run needs, checked before anything starts. */
-    public static Planner.Result load(Path file, List<byte[]> environment, Options cli)
-            throws ConfigException, UsageException {
-        ConfigLoader.Loaded loaded = ConfigLoader.load(file, text(environment));
-        return Planner.plan(loaded, environment, cli);
+    /** Reads a config: syntax, interpolation and kinesin's own keys checked; plugin kinds still unbound. */
+    public static ConfigLoader.Loaded read(Path file, List<byte[]> environment) throws ConfigException {
+        return ConfigLoader.load(file, text(environment));
     }
 
-    /** {@code kinesin check}: validates as {@code run} would and returns the normalized config. */
-    public static String check(Path file, List<byte[]> environment, Options cli) throws ConfigException, UsageException {
-        ConfigLoader.Loaded loaded = ConfigLoader.load(file, text(environment));
-        Planner.plan(loaded, environment, cli);
-        return ConfigLoader.normalized(loaded);
+    /** Plans: everything a run needs, checked before anything starts. */
+    public static Planner.Result plan(ConfigLoader.Loaded loaded, List<byte[]> environment, Options cli)
+            throws ConfigException, UsageException {
+        return Planner.plan(loaded, environment, cli);
     }
 
     /** The environment as ${VAR} sees it: UTF-8, the first of duplicate names wins (as getenv does). */

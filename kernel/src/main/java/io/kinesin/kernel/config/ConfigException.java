@@ -10,10 +10,12 @@ public final class ConfigException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final String path;
+    private final String detail;
 
     public ConfigException(String path, String message) {
         super(oneLine(path.isEmpty() ? message : path + ": " + message));
         this.path = path;
+        this.detail = message;
     }
 
     /** Parser messages (SnakeYAML's) span lines; kinesin's error is one. */
@@ -23,5 +25,10 @@ public final class ConfigException extends Exception {
 
     public String path() {
         return path;
+    }
+
+    /** The message without its path. */
+    public String detail() {
+        return detail;
     }
 }

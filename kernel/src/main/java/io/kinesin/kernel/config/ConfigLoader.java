@@ -77,6 +77,38 @@ public final class ConfigLoader {
             Path parent = file.toAbsolutePath().getParent();
             return parent == null ? Path.of("/") : parent;
         }
+
+        /** The sinks whose type is a plugin's, by name: what must be bound once plugins are loaded. */
+        public Map<String, PluginUse> pluginSinks() {
+            Map<String, PluginUse> out = new java.util.LinkedHashMap<>();
+            config.sinks().forEach((name, c) -> {
+                if (SinkConfig.isPlugin(c.type())) {
+                    out.put(name, new PluginUse("sinks." + name, c.type(), c.options()));
+                }
+            });
+            return out;
+        }
+
+        /** {@code kinesin.plugins.dir}, or null. */
+        public String pluginsDir() {
+            return config.kinesin().plugins().dir();
+        }
+
+        /** The same config with plugin sinks' options in their bound, normalized form (for {@code check}). */
+        public Loaded withSinkOptions(Map<String, Map<String, JsonNode>> bySink) {
+            Map<String, SinkConfig> sinks = new java.util.LinkedHashMap<>(config.sinks());
+            bySink.forEach((name, options) -> sinks.put(name, sinks.get(name).withOptions(options)));
+            return new Loaded(file, format, new ConfigFile(config.kinesin(), sinks, config.services(), config.onExit()), legacy);
+        }
+    }
+
+    /**
+     * One use of a plugin's kind in the config.
+     *
+     * @param at      its path, e.g. {@code sinks.loki}
+     * @param options its keys but {@code type}, as written
+     */
+    public record PluginUse(String at, String type, Map<String, JsonNode> options) {
     }
 
     private ConfigLoader() {
@@ -131,6 +163,73 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(file.toString(), "cannot read it: " + e.getMessage());
         }
+    }
+
+    /**
+     * Binds a plugin's config node to the plugin's record, with the same rules and errors as
+     * kinesin's own keys: unknown keys, bad values and the record's own checks name their path
+     * under {@code at} ({@code sinks.applog.rotate.keep: expected a whole number}).
+     *
+     * @param type null binds nothing (a kind without settings) and requires an empty node
+     */
+    public static <T> T bind(Map<String, JsonNode> node, Class<T> type, String at, Format format) throws ConfigException {
+        // a key the plugin omits gets Java's default (0, false): its record's own checks say more
+        ObjectMapper mapper = format.mapper().disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        com.fasterxml.jackson.databind.node.ObjectNode tree = mapper.createObjectNode();
+        node.forEach(tree::set);
+        if (type == null || type == Void.class) {
+            if (!node.isEmpty()) {
+                throw new ConfigException(join(at, node.keySet().iterator().next()), "unknown key; this kind has no settings");
+            }
+            return null;
+        }
+        // unknown keys first, as for kinesin's own: a misspelt key is the error, not the value it left out
+        List<String> known = new ArrayList<>();
+        mapper.getDeserializationConfig().introspect(mapper.constructType(type)).findProperties()
+                .forEach(p -> known.add(p.getName()));
+        known.sort(null);
+        for (String key : node.keySet()) {
+            if (!known.contains(key)) {
+                throw new ConfigException(join(at, key), Keys.message(key, known));
+            }
+        }
+        try {
+            return mapper.treeToValue(tree, type);
+        } catch (ConfigProblem p) {
+            throw new ConfigException(join(at, p.field), p.getMessage());
+        } catch (JsonMappingException e) {
+            for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof IllegalArgumentException invalid && invalid.getMessage() != null) {
+                    throw pluginsOwn(invalid.getMessage(), at, path(e.getPath()), known);
+                }
+            }
+            ConfigException inner = translate(e, tree);
+            throw new ConfigException(join(at, inner.path()), inner.detail());
+        } catch (JacksonException e) {
+            throw new ConfigException(at, e.getOriginalMessage());
+        }
+    }
+
+    /**
+     * A plugin record's own check failed: {@code "keep: must be 1 or more"} names its key, so
+     * the error's path ends in it ({@code sinks.applog.keep: must be 1 or more}).
+     */
+    private static ConfigException pluginsOwn(String message, String at, String inner, List<String> known) {
+        String base = join(at, inner);
+        int colon = message.indexOf(": ");
+        if (colon > 0 && known.contains(message.substring(0, colon).split("\\.")[0])) {
+            return new ConfigException(join(base, message.substring(0, colon)), message.substring(colon + 2));
+        }
+        return new ConfigException(base, message);
+    }
+
+    /** A bound plugin config as the normalized config prints it: every default filled in. */
+    public static Map<String, JsonNode> unbind(Object bound, Format format) {
+        Map<String, JsonNode> out = new java.util.LinkedHashMap<>();
+        if (bound != null) {
+            format.mapper().valueToTree(bound).properties().forEach(e -> out.put(e.getKey(), e.getValue()));
+        }
+        return out;
     }
 
     /** The config as kinesin understood it, every default filled in, in the file's own syntax. */

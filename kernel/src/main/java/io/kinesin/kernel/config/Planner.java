@@ -72,6 +72,9 @@ public final class Planner {
 
         Map<String, SinkSpec> sinks = new LinkedHashMap<>();
         for (var e : config.sinks().entrySet()) {
+            if (SinkConfig.isPlugin(e.getValue().type())) {
+                continue; // a plugin's kind: bound and made by the plugin binding
+            }
             SinkSpec spec = e.getValue().spec(e.getKey(), dir);
             if (spec.kind() == SinkSpec.Kind.FILE) {
                 Path parent = Path.of(spec.path()).getParent();

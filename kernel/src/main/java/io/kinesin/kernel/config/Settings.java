@@ -15,7 +15,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record Settings(@JsonProperty("log") LogSettings log,
                 @JsonProperty("http") JsonNode http,
-                @JsonProperty("plugins") JsonNode plugins,
+                @JsonProperty("plugins") PluginSettings plugins,
                 @JsonProperty("shutdown") LadderConfig shutdown,
                 @JsonProperty("exit-codes") Map<Integer, Integer> exitCodes,
                 @JsonProperty("signals") SignalSettings signals) {
@@ -24,7 +24,7 @@ record Settings(@JsonProperty("log") LogSettings log,
 
     Settings {
         NotYet.reject(http, "http", "the HTTP endpoint");
-        NotYet.reject(plugins, "plugins", "plugin loading");
+        plugins = plugins == null ? PluginSettings.DEFAULT : plugins;
         log = log == null ? LogSettings.DEFAULT : log;
         shutdown = shutdown == null ? LadderConfig.DEFAULT : shutdown;
         exitCodes = exitCodes == null ? Map.of() : new LinkedHashMap<>(exitCodes);
@@ -34,6 +34,19 @@ record Settings(@JsonProperty("log") LogSettings log,
             }
         });
         signals = signals == null ? SignalSettings.DEFAULT : signals;
+    }
+
+    /** {@code kinesin.plugins}: {@code --plugins-dir}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record PluginSettings(@JsonProperty("dir") String dir) {
+
+        static final PluginSettings DEFAULT = new PluginSettings(null);
+
+        PluginSettings {
+            if (dir != null && dir.isBlank()) {
+                throw new ConfigProblem("dir", "is empty; give the directory plugin jars are in, e.g. /opt/kinesin/plugins");
+            }
+        }
     }
 
     /** {@code kinesin.log}. */

@@ -1,28 +1,42 @@
 package io.kinesin.kernel.config;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kinesin.kernel.logbus.SinkSpec;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A named sink under {@code sinks:}. Kinds built in: {@code console} (kinesin's stdout or
- * stderr) and {@code file} (append; rotation comes with the file-sink plugin).
+ * stderr) and {@code file} (append; rotation comes with the file-sink plugin). Any other
+ * {@code type} is a plugin's: its other keys are kept as {@code options}, bound to the
+ * plugin's own config record once plugins are loaded ({@link ConfigLoader#bind}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record SinkConfig(@JsonProperty("type") String type,
                   @JsonProperty("stream") String stream,
                   @JsonProperty("format") SinkSpec.Format format,
                   @JsonProperty("path") String path,
-                  @JsonProperty("rotate") JsonNode rotate) {
+                  @JsonProperty("rotate") JsonNode rotate,
+                  @JsonAnySetter @JsonAnyGetter @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> options) {
+
+    static final List<String> BUILT_IN = List.of("console", "file");
 
     SinkConfig {
         if (type == null) {
-            throw ConfigProblem.missing("type", "every sink needs a type: console or file");
+            throw ConfigProblem.missing("type", "every sink needs a type: console, file, or a plugin's kind");
         }
         type = type.strip().toLowerCase(Locale.ROOT);
+        options = options == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(options));
+        if (!isPlugin(type) && !options.isEmpty()) {
+            List<String> known = type.equals("console") ? List.of("format", "stream", "type") : List.of("format", "path", "rotate", "type");
+            throw Keys.unknown(options.keySet().iterator().next(), known);
+        }
         switch (type) {
             case "console" -> {
                 stream = stream == null ? "stdout" : stream.strip().toLowerCase(Locale.ROOT);
@@ -44,9 +58,44 @@ record SinkConfig(@JsonProperty("type") String type,
                 NotYet.reject(rotate, "rotate", "log rotation");
                 format = format == null ? SinkSpec.Format.RAW : format;
             }
-            default -> throw new ConfigProblem("type", "unknown sink type \"" + type
-                    + "\"; this kinesin has console and file (plugin kinds such as loki are not in this version yet)");
+            default -> {
+                // a plugin's kind: its keys are the plugin's, checked when they are bound
+                if (stream != null || format != null || path != null || rotate != null) {
+                    Map<String, JsonNode> all = new java.util.TreeMap<>(options);
+                    putIfSet(all, "stream", stream);
+                    putIfSet(all, "format", format == null ? null : format.name().toLowerCase(Locale.ROOT));
+                    putIfSet(all, "path", path);
+                    if (rotate != null) {
+                        all.put("rotate", rotate);
+                    }
+                    options = java.util.Collections.unmodifiableMap(all);
+                    stream = null;
+                    format = null;
+                    path = null;
+                    rotate = null;
+                }
+            }
         }
+    }
+
+    SinkConfig(String type, String stream, SinkSpec.Format format, String path, JsonNode rotate) {
+        this(type, stream, format, path, rotate, null);
+    }
+
+    private static void putIfSet(Map<String, JsonNode> into, String key, String value) {
+        if (value != null) {
+            into.put(key, com.fasterxml.jackson.databind.node.TextNode.valueOf(value));
+        }
+    }
+
+    /** Whether a type is a plugin's (not built in). */
+    static boolean isPlugin(String type) {
+        return !BUILT_IN.contains(type);
+    }
+
+    /** The same sink with a plugin's options replaced by their bound, normalized form. */
+    SinkConfig withOptions(Map<String, JsonNode> normalized) {
+        return new SinkConfig(type, null, null, null, null, normalized);
     }
 
     SinkSpec spec(String name, java.nio.file.Path baseDir) {

@@ -3,13 +3,13 @@ package io.kinesin.kernel.config;
 import java.util.Collection;
 
 /** "did you mean": the nearest known name by edit distance. */
-final class Suggestions {
+public final class Suggestions {
 
     private Suggestions() {
     }
 
     /** The known name closest to {@code name}, if it is close enough to be a typo; else null. */
-    static String nearest(String name, Collection<String> known) {
+    public static String nearest(String name, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {

@@ -217,7 +217,7 @@ class ConfigFormatsTest {
     @ValueSource(strings = {"yaml", "toml", "json"})
     void checkOutputReloadsToAnEqualConfig(String ext) throws Exception {
         Path file = Files.writeString(dir.resolve("kinesin." + ext), sample(ext));
-        String normalized = ConfigCommands.check(file, ENV, Options.NONE);
+        String normalized = ConfigLoader.normalized(ConfigCommands.read(file, ENV));
         Path again = Files.writeString(dir.resolve("normalized." + ext), normalized);
         ConfigLoader.Loaded reloaded = ConfigLoader.load(again, Map.of());
         assertThat(reloaded.config()).isEqualTo(ConfigLoader.load(file, Map.of()).config());
@@ -232,7 +232,7 @@ class ConfigFormatsTest {
             default -> "{\"services\": {\"app\": {\"command\": \"/bin/true\"}}}";
         };
         Path file = Files.writeString(dir.resolve("kinesin." + ext), minimal);
-        String normalized = ConfigCommands.check(file, ENV, Options.NONE);
+        String normalized = ConfigLoader.normalized(ConfigCommands.read(file, ENV));
         assertThat(normalized).contains("replicas", "essential", "restart", "100ms", "30s",
                 "crash-loop", "console", "TERM", "KILL");
         ConfigFile reloaded = ConfigLoader.load(Files.writeString(dir.resolve("again." + ext), normalized), Map.of()).config();
@@ -264,7 +264,7 @@ class ConfigFormatsTest {
 
     private void assertYamlRoundTrip(String yaml) throws Exception {
         Path file = Files.writeString(dir.resolve("kinesin.yaml"), yaml);
-        String normalized = ConfigCommands.check(file, ENV, Options.NONE);
+        String normalized = ConfigLoader.normalized(ConfigCommands.read(file, ENV));
         ConfigFile reloaded = ConfigLoader.load(Files.writeString(dir.resolve("again.yaml"), normalized), Map.of()).config();
         assertThat(reloaded).as(normalized).isEqualTo(ConfigLoader.load(file, Map.of()).config());
     }

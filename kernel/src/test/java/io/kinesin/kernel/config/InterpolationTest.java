@@ -153,7 +153,7 @@ class InterpolationTest {
     void theRunUsesTheFirstOfDuplicateVariablesAsGetenvDoes() throws Exception {
         Path file = Files.writeString(dir.resolve("kinesin.yaml"), "services: { web: { command: [/bin/echo, \"${WHO}\"] } }");
         List<byte[]> env = List.of(b("PATH=/usr/bin:/bin"), b("WHO=first"), b("WHO=second"));
-        var plan = ConfigCommands.load(file, env, Options.NONE).plan();
+        var plan = ConfigCommands.plan(ConfigCommands.read(file, env), env, Options.NONE).plan();
         assertThat(plan.services().getFirst().command().argv()).extracting(InterpolationTest::text)
                 .containsExactly("/bin/echo", "first");
     }

@@ -77,7 +77,7 @@ class LegacyConfigTest {
     }
 
     private Planner.Result plan(String toml) throws Exception {
-        return ConfigCommands.load(Files.writeString(conf.resolve("kinesin.toml"), toml), ENV, Options.NONE);
+        return ConfigCommands.plan(ConfigCommands.read(Files.writeString(conf.resolve("kinesin.toml"), toml), ENV), ENV, Options.NONE);
     }
 
     private String error(String toml) throws Exception {
@@ -183,7 +183,7 @@ class LegacyConfigTest {
     @Test
     void checkOutputIsTheNewFormatAndReloadsEqual() throws Exception {
         Path file = Files.writeString(conf.resolve("kinesin.toml"), ORIGINAL);
-        String normalized = ConfigCommands.check(file, ENV, Options.NONE);
+        String normalized = ConfigLoader.normalized(ConfigCommands.read(file, ENV));
         ConfigLoader.Loaded again = ConfigLoader.load(Files.writeString(conf.resolve("normalized.toml"), normalized), Map.of());
         assertThat(again.legacy()).isFalse();
         assertThat(again.config()).isEqualTo(ConfigLoader.load(file, ConfigCommands.text(ENV)).config());

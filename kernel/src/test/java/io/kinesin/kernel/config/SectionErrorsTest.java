@@ -55,8 +55,8 @@ class SectionErrorsTest {
 
     @Test
     void kinesinFeaturesNotInThisVersion() throws Exception {
-        assertThat(yaml("kinesin: { plugins: { dir: /opt/kinesin/plugins } }\n" + WEB))
-                .isEqualTo("kinesin.plugins: not in this version of kinesin yet (plugin loading); remove plugins");
+        assertThat(yaml("kinesin: { plugins: { dir: \"\" } }\n" + WEB))
+                .isEqualTo("kinesin.plugins.dir: is empty; give the directory plugin jars are in, e.g. /opt/kinesin/plugins");
         assertThat(yaml("on-exit: [{ type: exec, command: [/bin/true] }]\n" + WEB))
                 .isEqualTo("on-exit: not in this version of kinesin yet (on-exit hooks); remove on-exit");
     }
@@ -68,7 +68,9 @@ class SectionErrorsTest {
         assertThat(yaml("sinks: { c: { type: console, stream: stdlog } }\n" + WEB))
                 .isEqualTo("sinks.c.stream: unknown stream \"stdlog\"; expected stdout, stderr");
         assertThat(yaml("sinks: { f: { type: file } }\n" + WEB)).isEqualTo("sinks.f.path: a file sink needs the path of its file");
-        assertThat(yaml("sinks: { f: { path: /tmp/x.log } }\n" + WEB)).isEqualTo("sinks.f.type: every sink needs a type: console or file");
+        assertThat(yaml("sinks: { c: { type: console, colour: true } }\n" + WEB))
+                .isEqualTo("sinks.c.colour: unknown key; expected one of format, stream, type");
+        assertThat(yaml("sinks: { f: { path: /tmp/x.log } }\n" + WEB)).isEqualTo("sinks.f.type: every sink needs a type: console, file, or a plugin's kind");
         assertThat(yaml("sinks: { f: { type: file, path: /tmp/x.log, rotate: { size: 5MiB } } }\n" + WEB))
                 .isEqualTo("sinks.f.rotate: not in this version of kinesin yet (log rotation); remove rotate");
     }

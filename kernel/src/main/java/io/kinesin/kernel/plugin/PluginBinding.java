@@ -1,0 +1,79 @@
+package io.kinesin.kernel.plugin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kinesin.kernel.config.ConfigException;
+import io.kinesin.kernel.config.ConfigLoader;
+import io.kinesin.kernel.config.Suggestions;
+import io.kinesin.kernel.process.Accounts;
+import io.kinesin.spi.Factory;
+import io.kinesin.spi.LogSinkFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The config's plugin kinds, resolved: plugins are loaded only when the config names a kind
+ * no built-in serves (the {@code --} mode and such configs never pay for pf4j), every such
+ * {@code type} must be provided by a plugin that loaded, every jar of the dir must load, and
+ * each use's keys are bound to its plugin's record with kinesin's own config rules.
+ */
+public final class PluginBinding {
+
+    /** A sink of a plugin's kind, its config bound and valid. */
+    public record BoundSink(String name, String plugin, LogSinkFactory<?> factory, Object config) {
+    }
+
+    /**
+     * @param plugins null when the config names no plugin kind (nothing was loaded)
+     */
+    public record Bound(Plugins plugins, Map<String, BoundSink> sinks, ConfigLoader.Loaded normalized) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (plugins != null) {
+                plugins.close();
+            }
+        }
+    }
+
+    private PluginBinding() {
+    }
+
+    public static Bound bind(ConfigLoader.Loaded loaded, String pluginsDirOption) throws ConfigException {
+        Map<String, ConfigLoader.PluginUse> uses = loaded.pluginSinks();
+        if (uses.isEmpty()) {
+            return new Bound(null, Map.of(), loaded);
+        }
+        PluginsDir dir = PluginsDir.of(pluginsDirOption, loaded.pluginsDir());
+        Plugins plugins = Plugins.load(dir.path(), Accounts.effectiveUid() == 0);
+        try {
+            for (Plugins.Found broken : plugins.broken()) {
+                throw new ConfigException("plugin " + broken.jar(), broken.error());
+            }
+            Map<String, BoundSink> sinks = new LinkedHashMap<>();
+            Map<String, Map<String, JsonNode>> normalized = new LinkedHashMap<>();
+            for (var e : uses.entrySet()) {
+                ConfigLoader.PluginUse use = e.getValue();
+                Factory<?, ?> factory = plugins.factory(PluginKind.SINK, use.type())
+                        .orElseThrow(() -> unknownKind(PluginKind.SINK, use, plugins, dir));
+                Object config = ConfigLoader.bind(use.options(), factory.configType(), use.at(), loaded.format());
+                sinks.put(e.getKey(), new BoundSink(e.getKey(), plugins.owner(factory), (LogSinkFactory<?>) factory, config));
+                normalized.put(e.getKey(), ConfigLoader.unbind(config, loaded.format()));
+            }
+            return new Bound(plugins, sinks, loaded.withSinkOptions(normalized));
+        } catch (ConfigException | RuntimeException e) {
+            plugins.close();
+            throw e;
+        }
+    }
+
+    private static ConfigException unknownKind(PluginKind kind, ConfigLoader.PluginUse use, Plugins plugins, PluginsDir dir) {
+        List<String> all = new ArrayList<>(List.of("console", "file"));
+        all.addAll(plugins.types(kind));
+        String near = Suggestions.nearest(use.type(), all);
+        return new ConfigException(use.at() + ".type", "unknown " + kind.label() + " type \"" + use.type() + "\""
+                + (near != null ? "; did you mean \"" + near + "\"?" : "")
+                + " (the kinds there are: " + String.join(", ", all) + "; plugins come from " + dir.path() + ")");
+    }
+}
