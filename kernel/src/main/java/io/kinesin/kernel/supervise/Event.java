@@ -40,4 +40,12 @@ public sealed interface Event {
      */
     record Claim(int pid, Consumer<ExitStatus> exited) implements Event {
     }
+
+    /**
+     * Signal the process group of a process spawned for someone else ({@link SpawnFor}) or
+     * claimed ({@link Claim}), if the loop has not reaped it yet: never a pid that may have
+     * been reused.
+     */
+    record SignalOwned(int pid, Signal signal) implements Event {
+    }
 }

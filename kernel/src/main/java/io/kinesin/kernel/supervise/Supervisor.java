@@ -184,6 +184,11 @@ public final class Supervisor implements Effects {
             }
             case Event.SpawnFor f -> spawnFor(f);
             case Event.Claim c -> claim(c.pid(), c.exited());
+            case Event.SignalOwned o -> {
+                if (claimed.containsKey(o.pid())) {
+                    signal(o.pid(), o.signal(), true);
+                }
+            }
         }
     }
 
