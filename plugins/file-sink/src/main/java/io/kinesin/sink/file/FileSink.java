@@ -64,6 +64,9 @@ final class FileSink implements LogSink {
             throw new IllegalStateException("the file sink for " + file.path() + " is closed");
         }
         payOwed();
+        if (batch.isEmpty()) {
+            return; // and keep what a failed batch left: its retry may still come
+        }
         int first = alreadyWritten(batch);
         int count = batch.size() - first;
         encode(batch, first, count);

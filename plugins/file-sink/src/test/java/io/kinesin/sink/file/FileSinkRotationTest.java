@@ -58,6 +58,21 @@ class FileSinkRotationTest {
     }
 
     @Test
+    void aRotatedFileSomeoneDeletedLeavesAGapAndOlderOnesKeepTheirNames() throws Exception {
+        Path path = dir.resolve("app.log");
+        Lines lines = new Lines();
+        try (LogSink sink = sink(path, "raw", new FileSinkConfig.Rotate(Integer.toString(Lines.LENGTH), 5))) {
+            sink.write(lines.batch(4)); // 0 in app.log.3, 1 in .2, 2 in .1, 3 in app.log
+            Files.delete(LogFiles.numbered(path, 2));
+            sink.write(lines.batch(1));
+        }
+        assertThat(Lines.numbers(Files.readAllBytes(LogFiles.numbered(path, 3)))).containsExactly(0);
+        assertThat(Lines.numbers(Files.readAllBytes(LogFiles.numbered(path, 2)))).containsExactly(2);
+        assertThat(Lines.numbers(Files.readAllBytes(LogFiles.numbered(path, 1)))).containsExactly(3);
+        assertThat(Lines.numbers(Files.readAllBytes(path))).containsExactly(4);
+    }
+
+    @Test
     void aLineLongerThanTheSizeHasAFileToItself() throws Exception {
         Path path = dir.resolve("app.log");
         try (LogSink sink = sink(path, "raw", new FileSinkConfig.Rotate("100", 5))) {
