@@ -19,6 +19,10 @@ import java.util.List;
  * should be reported with {@link Undeliverable}: the kernel then counts its lines as dropped
  * and moves on. A call that does not return within the kernel's deadline is abandoned: its
  * lines are counted as undelivered at exit.
+ *
+ * <p>After {@link #close}, {@code write} throws {@link IllegalStateException}; {@code flush},
+ * {@code reopen} and {@code close} do nothing. {@code io.kinesin.spi.contract.LogSinkContract}
+ * in the spi test-jar checks these rules for any sink.
  */
 public interface LogSink extends AutoCloseable {
 

@@ -20,4 +20,13 @@ public interface PluginContext {
     Path stateDir();
 
     Metrics metrics();
+
+    /**
+     * How many instances {@code service} runs ({@code replicas}); 1 for a name that is no
+     * configured service (a hook's output, say). Sinks ask it once per service to prefix lines
+     * {@code web} or {@code web.2}, as the console does ({@link LineFormat#encoder}).
+     */
+    default int replicas(String service) {
+        return 1;
+    }
 }

@@ -1,0 +1,223 @@
+package io.kinesin.sink.file;
+
+import io.kinesin.spi.LineBuffer;
+import io.kinesin.spi.LineFormat;
+import io.kinesin.spi.LogLine;
+import io.kinesin.spi.LogSink;
+import io.kinesin.spi.Stream;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Appends lines to a {@link LogFile}, rotating it by size. Each batch is encoded into one
+ * buffer and handed to the OS with as few writes as rotation allows; {@link #flush} has
+ * nothing left to do, and nothing is fsynced (the OS writes the page cache out; a log is not
+ * worth a disk flush per batch).
+ *
+ * <p><b>When a write fails</b> (ENOSPC, EIO), {@link #write} throws and the kernel calls it
+ * again, after a backoff, with the same batch. The guarantee: every line ends up in the file
+ * exactly once, whole, in order. The lines before the failure are in the file, whole; the
+ * line the failure cut is taken off the end of the file again (truncated back to the last
+ * whole line). On the retry the lines already in the file are skipped, recognised by the last
+ * of them (service, instance, stream and time, which the kernel makes unique per line). If
+ * even the truncation fails, that line's missing bytes are written first thing on the next
+ * call instead, completing it; only a {@link #reopen} or {@link #close} that cannot write
+ * them either leaves that one line cut. A batch other than the failed one (the kernel gave up
+ * on it) is written whole; what the failed batch did not get into the file is the kernel's to
+ * count as lost.
+ */
+final class FileSink implements LogSink {
+
+    private final LogFile file;
+    private final LineFormat.Encoder encoder;
+    private final long rotateAt;
+    private final int keep;
+    private final LineBuffer encoded = new LineBuffer(64 * 1024);
+    /** Where each encoded line ends in {@link #encoded}. */
+    private int[] ends = new int[256];
+    /** How many lines of the last failed batch are in the file, and the last of them. */
+    private int written;
+    private Key lastWritten;
+    /** The end of a line a failed write cut and could not take back: written before anything else. */
+    private ByteBuffer owed;
+    private boolean closed;
+
+    /**
+     * @param rotateAt rotate before a line that would take the file past this many bytes; {@link Long#MAX_VALUE}: never
+     * @param keep     rotated files kept
+     */
+    FileSink(LogFile file, LineFormat.Encoder encoder, long rotateAt, int keep) throws IOException {
+        this.file = file;
+        this.encoder = encoder;
+        this.rotateAt = rotateAt;
+        this.keep = keep;
+        file.open(); // a path that cannot be written is a config error now, not a sink error later
+    }
+
+    @Override
+    public void write(List<LogLine> batch) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the file sink for " + file.path() + " is closed");
+        }
+        payOwed();
+        if (batch.isEmpty()) {
+            return; // and keep what a failed batch left: its retry may still come
+        }
+        int first = alreadyWritten(batch);
+        int count = batch.size() - first;
+        encode(batch, first, count);
+        int done = 0; // lines of [first, ...) in the file
+        ByteBuffer chunk = null;
+        try {
+            while (done < count) {
+                long size = file.size();
+                int end = fitting(done, count, size);
+                if (end == done) {
+                    file.rotate(keep);
+                    continue;
+                }
+                chunk = encoded.view(start(done), start(end));
+                file.append(chunk);
+                chunk = null;
+                done = end;
+            }
+            forget();
+        } catch (IOException e) {
+            remember(batch, first + done + takeBack(chunk, done, count));
+            throw e;
+        } finally {
+            encoded.clear();
+        }
+    }
+
+    /** The first line after {@code from} that must go to a new file: lines fill a file up to {@link #rotateAt}, and an empty file takes at least one. */
+    private int fitting(int from, int count, long size) {
+        long base = size - start(from);
+        int end = from;
+        while (end < count) {
+            long before = base + start(end);
+            if (before > 0 && before + (ends[end] - start(end)) > rotateAt) {
+                break;
+            }
+            end++;
+        }
+        return end;
+    }
+
+    /**
+     * After a failed append of {@code chunk} (lines from {@code done} on): cuts the partly
+     * written line back off the file, or, if that fails too, keeps its missing bytes as
+     * {@link #owed}. Returns how many lines from {@code done} count as written: the whole ones
+     * the chunk got in, plus the cut one if it will be completed.
+     */
+    private int takeBack(ByteBuffer chunk, int done, int count) {
+        if (chunk == null) {
+            return 0; // opening or rotating failed: nothing half-written
+        }
+        int reached = chunk.position();
+        int whole = done;
+        while (whole < count && ends[whole] <= reached) {
+            whole++;
+        }
+        int partial = reached - start(whole);
+        if (whole == count || partial == 0) {
+            return whole - done;
+        }
+        try {
+            file.cutTail(partial);
+            return whole - done;
+        } catch (IOException | RuntimeException e) {
+            owed = ByteBuffer.wrap(Arrays.copyOfRange(encoded.array(), reached, ends[whole]));
+            return whole - done + 1;
+        }
+    }
+
+    /** Writes the end of a cut line before anything else; throws (keeping the rest) if it still cannot. */
+    private void payOwed() throws IOException {
+        if (owed != null) {
+            file.append(owed);
+            owed = null;
+        }
+    }
+
+    private int alreadyWritten(List<LogLine> batch) {
+        if (written > 0 && written <= batch.size() && lastWritten.matches(batch.get(written - 1))) {
+            return written;
+        }
+        return 0;
+    }
+
+    private void remember(List<LogLine> batch, int inFile) {
+        written = inFile;
+        lastWritten = inFile > 0 ? Key.of(batch.get(inFile - 1)) : null;
+    }
+
+    private void forget() {
+        written = 0;
+        lastWritten = null;
+    }
+
+    private void encode(List<LogLine> batch, int first, int count) {
+        if (ends.length < count) {
+            ends = new int[Math.max(count, ends.length * 2)];
+        }
+        for (int i = 0; i < count; i++) {
+            encoder.append(batch.get(first + i), encoded);
+            ends[i] = encoded.size();
+        }
+    }
+
+    private int start(int line) {
+        return line == 0 ? 0 : ends[line - 1];
+    }
+
+    /** Nothing to do: {@link #write} leaves nothing in this process. */
+    @Override
+    public void flush() {
+    }
+
+    /** Closes the file and opens {@code path} again (SIGHUP: an external logrotate moved it away). */
+    @Override
+    public void reopen() throws IOException {
+        if (closed) {
+            return;
+        }
+        try {
+            payOwed();
+        } catch (IOException e) {
+            owed = null; // the old file keeps the head of that line; the new one must not get its tail
+        }
+        file.close();
+        file.open();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            payOwed();
+        } catch (IOException e) {
+            owed = null; // closing regardless: the head of that one line stays cut
+        } finally {
+            file.close();
+        }
+    }
+
+    /** Identifies a line across the kernel's retries: {@code at} is unique per stream. */
+    private record Key(String service, int instance, Stream stream, Instant at) {
+        static Key of(LogLine line) {
+            return new Key(line.service(), line.instance(), line.stream(), line.at());
+        }
+
+        boolean matches(LogLine line) {
+            return at.equals(line.at()) && instance == line.instance() && stream == line.stream() && service.equals(line.service());
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.kinesin.spi;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer that {@link LineFormat.Encoder} appends encoded lines to. The caller
+ * owns it and reuses it from batch to batch ({@link #clear}), so encoding allocates nothing per
+ * line once the buffer has grown to a batch's size. Not thread-safe: one sink, one thread.
+ */
+public final class LineBuffer {
+
+    private byte[] bytes;
+    private int size;
+
+    public LineBuffer() {
+        this(8192);
+    }
+
+    public LineBuffer(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity " + capacity + " is negative");
+        }
+        this.bytes = new byte[capacity];
+    }
+
+    /** How many bytes it holds: the valid part of {@link #array()} is {@code [0, size)}. */
+    public int size() {
+        return size;
+    }
+
+    /** The backing array, valid up to {@link #size()}; replaced when the buffer grows, so do not keep it. */
+    public byte[] array() {
+        return bytes;
+    }
+
+    /** Empties it, keeping its capacity. */
+    public void clear() {
+        size = 0;
+    }
+
+    /** Drops everything after the first {@code newSize} bytes (an encoder's undo of half a line). */
+    public void truncate(int newSize) {
+        if (newSize < 0 || newSize > size) {
+            throw new IndexOutOfBoundsException("truncate to " + newSize + " of " + size + " bytes");
+        }
+        size = newSize;
+    }
+
+    public void put(byte b) {
+        if (size == bytes.length) {
+            grow(1);
+        }
+        bytes[size++] = b;
+    }
+
+    public void put(byte[] b) {
+        put(b, 0, b.length);
+    }
+
+    public void put(byte[] b, int offset, int length) {
+        if (length > bytes.length - size) {
+            grow(length);
+        }
+        System.arraycopy(b, offset, bytes, size, length);
+        size += length;
+    }
+
+    /** A view of {@code [from, to)} for a channel write; valid until the buffer next changes. */
+    public ByteBuffer view(int from, int to) {
+        if (from < 0 || to > size || from > to) {
+            throw new IndexOutOfBoundsException("[" + from + ", " + to + ") of " + size + " bytes");
+        }
+        return ByteBuffer.wrap(bytes, from, to - from);
+    }
+
+    public void writeTo(OutputStream out) throws IOException {
+        out.write(bytes, 0, size);
+    }
+
+    private void grow(int more) {
+        long wanted = (long) size + more;
+        if (wanted > Integer.MAX_VALUE - 8) {
+            throw new OutOfMemoryError("a line buffer of " + wanted + " bytes");
+        }
+        long doubled = Math.max(16L, (long) bytes.length * 2);
+        bytes = Arrays.copyOf(bytes, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(wanted, doubled)));
+    }
+
+    @Override
+    public String toString() {
+        return "LineBuffer[" + size + " bytes]";
+    }
+}

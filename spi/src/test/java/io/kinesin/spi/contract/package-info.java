@@ -1,0 +1,11 @@
+/**
+ * Abstract contract tests, one per extension point, shipped as the spi test-jar
+ * ({@code io.kinesin:kinesin-spi:tests}, type {@code test-jar}): a plugin's test extends the one
+ * for its kind, supplies the object under test and a way to observe what it did, and inherits
+ * the rules every implementation must keep, as Logback's appender tests do. They assert what the
+ * kernel relies on, no more: delivery, deadlines, idempotent close.
+ *
+ * <p>Depends on the spi, JUnit Jupiter and AssertJ (the plugin's test scope must have the last
+ * two; a test-jar brings no dependencies of its own).
+ */
+package io.kinesin.spi.contract;
