@@ -9,8 +9,8 @@ import org.pf4j.PluginManager;
  * A plugin's class loader: the plugin's own classes first (so it may bundle its libraries),
  * but the types it shares with kinesin always from kinesin's loader, or a record or an
  * interface would be two different classes on the two sides: the SPI, Jackson (its config
- * binding) and slf4j. kinesin's own classes ({@code io.kinesin.} other than the SPI) are not
- * visible to plugins at all.
+ * binding) and slf4j. kinesin's kernel ({@code io.kinesin.kernel.}) is not visible to plugins
+ * at all.
  */
 final class SharedTypesClassLoader extends PluginClassLoader {
 
@@ -22,7 +22,7 @@ final class SharedTypesClassLoader extends PluginClassLoader {
 
     @Override
     public Class<?> loadClass(String name) throws ClassNotFoundException {
-        if (name.startsWith("io.kinesin.") && !name.startsWith("io.kinesin.spi.")) {
+        if (name.startsWith("io.kinesin.kernel.")) {
             throw new ClassNotFoundException(name + ": a plugin sees only io.kinesin.spi of kinesin");
         }
         return super.loadClass(name);
