@@ -48,12 +48,16 @@ public final class KernelContext implements PluginContext {
     private final Counters counters;
     private final Path stateRoot;
     private final PluginLogger logger;
+    private final java.util.Map<String, Integer> replicas;
 
     /**
      * @param loop      the running supervisor (null until it runs: spawning then fails)
      * @param stateRoot where plugins' state dirs are made, one per plugin
+     * @param replicas  each service's instance count
      */
-    public KernelContext(String plugin, Log log, Counters counters, Path stateRoot, Supplier<Supervisor> loop) {
+    public KernelContext(String plugin, Log log, Counters counters, Path stateRoot, Supplier<Supervisor> loop,
+                         java.util.Map<String, Integer> replicas) {
+        this.replicas = java.util.Map.copyOf(replicas);
         this.plugin = plugin;
         this.loop = loop;
         this.counters = counters;
@@ -90,6 +94,11 @@ public final class KernelContext implements PluginContext {
     @Override
     public Metrics metrics() {
         return counters;
+    }
+
+    @Override
+    public int replicas(String service) {
+        return replicas.getOrDefault(service, 1);
     }
 
     private CompletionStage<io.kinesin.spi.Spawner.Child> spawn(io.kinesin.spi.Spawner.Command c) {
