@@ -10,6 +10,7 @@ import io.kinesin.kernel.config.ConfigCommands;
 import io.kinesin.kernel.config.ConfigException;
 import io.kinesin.kernel.config.Planner;
 import io.kinesin.kernel.logbus.LogBus;
+import io.kinesin.kernel.logbus.SinkSpec;
 import io.kinesin.kernel.process.Glibc;
 import io.kinesin.kernel.process.FdOutputStream;
 import io.kinesin.kernel.process.NativeException;
@@ -67,12 +68,12 @@ public final class Main {
                 Log log = log(s.options(), Log.Level.WARN);
                 Optional<Terminal> terminal = Terminal.ofStdin();
                 Plan plan = CliModes.single(s.options(), s.command(), ProcSelf.environment(), terminal.isPresent());
-                yield supervise(plan, log, null, terminal);
+                yield supervise(plan, log, null, LogBus.DEFAULT_FLUSH, terminal);
             }
             case Invocation.Multi m -> {
                 Log log = log(m.options(), Log.Level.WARN);
                 Plan plan = CliModes.multi(m.options(), m.commands(), ProcSelf.environment());
-                yield supervise(plan, log, null, Optional.empty());
+                yield supervise(plan, log, null, LogBus.DEFAULT_FLUSH, Optional.empty());
             }
             case Invocation.Run r -> {
                 notYet(r.options());
@@ -80,11 +81,11 @@ public final class Main {
                 Log log = Log.queued(p.logFormat(), p.logLevel(), new FdOutputStream(p.logToStdout() ? 1 : 2));
                 LogBus bus;
                 try {
-                    bus = new LogBus(p.sinks(), log);
+                    bus = new LogBus(SinkSpec.openAll(p.sinks()), p.bus(), log);
                 } catch (NativeException e) {
                     throw new ConfigException("sinks", e.getMessage());
                 }
-                yield supervise(p.plan(), log, bus, Optional.empty());
+                yield supervise(p.plan(), log, bus, p.logFlush(), Optional.empty());
             }
             case Invocation.Check c -> {
                 notYet(c.options());
@@ -113,8 +114,8 @@ public final class Main {
     /** How long kinesin's last log lines may take to be written when it exits. */
     private static final Duration LOG_DRAIN = Duration.ofSeconds(1);
 
-    private static int supervise(Plan plan, Log log, LogBus bus, Optional<Terminal> terminal) {
-        int status = new Supervisor(plan, log, bus, terminal).run(SignalCatcher.catchable());
+    private static int supervise(Plan plan, Log log, LogBus bus, Duration logFlush, Optional<Terminal> terminal) {
+        int status = new Supervisor(plan, log, bus, logFlush, terminal).run(SignalCatcher.catchable());
         log.drain(LOG_DRAIN);
         return status;
     }

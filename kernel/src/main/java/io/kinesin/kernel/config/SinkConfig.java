@@ -3,22 +3,48 @@ package io.kinesin.kernel.config;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kinesin.kernel.logbus.BusSettings;
 import io.kinesin.kernel.logbus.SinkSpec;
 
 import java.util.Locale;
 
 /**
  * A named sink under {@code sinks:}. Kinds built in: {@code console} (kinesin's stdout or
- * stderr) and {@code file} (append; rotation comes with the file-sink plugin).
+ * stderr) and {@code file} (append; rotation comes with the file-sink plugin). {@code queue}
+ * is every kind's: what the bus holds for the sink while it is slow or failing.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record SinkConfig(@JsonProperty("type") String type,
                   @JsonProperty("stream") String stream,
                   @JsonProperty("format") SinkSpec.Format format,
                   @JsonProperty("path") String path,
-                  @JsonProperty("rotate") JsonNode rotate) {
+                  @JsonProperty("rotate") JsonNode rotate,
+                  @JsonProperty("queue") QueueConfig queue) {
+
+    SinkConfig(String type, String stream, SinkSpec.Format format, String path, JsonNode rotate) {
+        this(type, stream, format, path, rotate, null);
+    }
+
+    /** {@code queue}: the bytes of lines held for the sink; beyond that the streams' {@code overflow} applies. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record QueueConfig(@JsonProperty("bytes") ByteSize bytes) {
+
+        static final QueueConfig DEFAULT = new QueueConfig(null);
+        static final long MIN = 4 << 10;
+        static final long MAX = 1 << 30;
+
+        QueueConfig {
+            bytes = bytes == null ? new ByteSize(BusSettings.DEFAULT_QUEUE_BYTES) : bytes;
+            try {
+                bytes.within(MIN, MAX, "a queue");
+            } catch (ConfigProblem p) {
+                throw p.under("bytes");
+            }
+        }
+    }
 
     SinkConfig {
+        queue = queue == null ? QueueConfig.DEFAULT : queue;
         if (type == null) {
             throw ConfigProblem.missing("type", "every sink needs a type: console or file");
         }

@@ -5,43 +5,44 @@ import io.kinesin.kernel.process.Fds;
 import io.kinesin.kernel.process.NativeException;
 import io.kinesin.kernel.process.Poller;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.function.LongSupplier;
 
 /**
- * The pump's loop, one round at a time: poll the children's pipes (and the sinks' fds that wait
- * to take more), frame what was read into lines, hand them to the sinks, and let each sink write
- * what its fd takes. Every wait is in that one poll, bounded by the next thing due. The state
- * (pipes, partial lines, held lines) lives here rather than on the thread's stack, so that a
- * pump restarted after a failure goes on with all of it. Used by the pump thread only.
+ * The pump's loop, one round at a time: poll the children's pipes, frame what was read into
+ * batches, hand batches to the sinks' queues. The only wait is that one poll, bounded by the
+ * next thing due (a batch's {@code flush}, a drop report, a sink call's deadline); a sink with
+ * room wakes it. The state (pipes, partial lines and batches, deliveries waiting for a queue)
+ * lives here and in the {@link Source}s rather than on the thread's stack, so that a pump
+ * restarted after a failure goes on with all of it. Used by the pump thread only.
  */
 final class Pump {
 
+    /** The most one read takes from one pipe: what a pipe holds by default. */
     static final int READ_BYTES = 64 * 1024;
     private static final int EBADF = 9;
 
-    private final List<Sink> sinks;
+    private final List<SinkWorker> sinks;
     private final Queue<Source> added;
     private final Poller poller;
-    private final Runnable beforeWrites;
+    private final Runnable beforeDeliveries;
+    private final LongSupplier wallNanos;
     private final Log log;
     private final List<Source> sources = new ArrayList<>();
-    private final byte[] buffer = new byte[READ_BYTES];
-    private final MemorySegment scratch = Arena.ofAuto().allocate(READ_BYTES);
     private int[] fds = new int[0];
     private short[] events = new short[0];
     private boolean[] ready = new boolean[0];
     private Source[] polled = new Source[0];
     private volatile long bytesRead;
 
-    Pump(List<Sink> sinks, Queue<Source> added, Poller poller, Runnable beforeWrites, Log log) {
+    Pump(List<SinkWorker> sinks, Queue<Source> added, Poller poller, Runnable beforeDeliveries, LongSupplier wallNanos, Log log) {
         this.sinks = sinks;
         this.added = added;
         this.poller = poller;
-        this.beforeWrites = beforeWrites;
+        this.beforeDeliveries = beforeDeliveries;
+        this.wallNanos = wallNanos;
         this.log = log;
     }
 
@@ -50,8 +51,8 @@ final class Pump {
     }
 
     /**
-     * One round. When {@code closing}, the pump is done once every pipe is at end of file and
-     * every sink that is not failing has written all it holds, or at {@code deadline}.
+     * One round. When {@code closing}, the pump is done once every pipe is at end of file (and
+     * its lines are queued or counted), or at {@code deadline}.
      *
      * @return false when done
      */
@@ -60,46 +61,55 @@ final class Pump {
             sources.add(s);
         }
         long now = System.nanoTime();
-        if (closing && (drained() || now - deadline >= 0)) {
+        if (closing && (sources.isEmpty() || now - deadline >= 0)) {
             return false;
         }
-        ensure(sources.size() + sinks.size());
+        ensure(sources.size());
+        long due = closing ? deadline : Long.MAX_VALUE;
         int n = 0;
         for (Source s : sources) {
             fds[n] = s.fd;
             // Held back: woken only by a hang-up (every writer gone). Nobody is left to slow
             // down then, and the pipe must be read to its end to be closed.
-            events[n] = heldBack(s) ? 0 : Poller.READABLE;
+            events[n] = s.held() ? 0 : Poller.READABLE;
             polled[n++] = s;
+            due = earlier(due, s.flushDue());
         }
-        long due = closing ? deadline : Long.MAX_VALUE;
-        for (Sink sink : sinks) {
-            if (sink.backlog.awaitsWritable(now)) {
-                fds[n] = sink.backlog.fd();
-                events[n] = Poller.WRITABLE;
-                polled[n++] = null;
-            }
-            due = earlier(due, sink.backlog.dueAt());
+        for (SinkWorker sink : sinks) {
+            due = earlier(due, sink.watch(now));
+            due = earlier(due, sink.drops.dueAt());
         }
         poller.await(fds, events, n, timeoutMillis(due, now), ready);
-        for (int i = 0; i < n; i++) {
-            if (ready[i] && polled[i] != null) {
-                read(polled[i]);
-            }
-            polled[i] = null; // an ended source is not kept alive here
-        }
-        beforeWrites.run();
+        long wall = 0;
         now = System.nanoTime();
-        for (Sink sink : sinks) {
-            sink.deliver(now, scratch, false);
+        for (int i = 0; i < n; i++) {
+            Source s = polled[i];
+            polled[i] = null; // an ended source is not kept alive here
+            if (ready[i]) {
+                if (events[i] == 0) {
+                    s.hungUp = true;
+                }
+                if (wall == 0) {
+                    wall = wallNanos.getAsLong();
+                }
+                read(s, wall, now);
+            }
+        }
+        beforeDeliveries.run();
+        now = System.nanoTime();
+        for (Source s : sources) {
+            s.tick(now);
+        }
+        for (SinkWorker sink : sinks) {
+            sink.drops.reportIfDue(now);
         }
         return true;
     }
 
     /**
      * kinesin is exiting: one last read of every pipe that has something (held-back ones too,
-     * so their lines are at least counted), a last line without its newline, and a last chance
-     * for every sink to write. What stays undelivered is reported when the sinks close.
+     * so that their lines are at least counted), a last line without its newline, and every
+     * batch queued or counted as undelivered.
      */
     void finish() {
         for (Source s; (s = added.poll()) != null; ) {
@@ -112,66 +122,43 @@ final class Pump {
             events[i] = Poller.READABLE;
         }
         poller.await(fds, events, open.size(), 0, ready);
+        long wall = wallNanos.getAsLong();
+        long now = System.nanoTime();
         for (int i = 0; i < open.size(); i++) {
             if (ready[i]) {
-                read(open.get(i));
+                read(open.get(i), wall, now);
             }
         }
-        for (Source s : sources) {
-            s.finish();
+        for (Source s : List.copyOf(sources)) {
+            s.end(true);
         }
-        long now = System.nanoTime();
-        for (Sink sink : sinks) {
-            sink.deliver(now, scratch, true);
-        }
+        sources.clear();
     }
 
-    private void read(Source s) {
+    private void read(Source s, long wall, long now) {
         int n;
         try {
-            n = poller.read(s.fd, buffer);
+            n = poller.read(s.fd, READ_BYTES);
         } catch (NativeException e) {
-            log.warn("cannot read a child's output; the rest of it is not copied", "service", s.service,
-                    "instance", s.instance, "stream", s.stream.label(), "error", e.getMessage());
+            log.warn("cannot read a child's output; the rest of it is not copied", "service", s.origin.service(),
+                    "instance", s.origin.instance(), "stream", s.origin.stream().label(), "error", e.getMessage());
             end(s, e.errno() != EBADF);
             return;
         }
         if (n > 0) {
             bytesRead += n; // the pump is the only writer
-            s.feed(buffer, n);
+            s.feed(poller, n, wall, now);
         } else {
             end(s, true);
         }
     }
 
     private void end(Source s, boolean close) {
+        s.end(false); // first: if it throws, the next round finds the end of file again
         sources.remove(s);
         if (close) {
             Fds.close(s.fd);
         }
-        s.finish();
-    }
-
-    /** Not read while one of its sinks does not keep up: the child waits, nothing is dropped. */
-    private static boolean heldBack(Source s) {
-        for (Sink sink : s.sinks) {
-            if (sink.backlog.slow()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean drained() {
-        if (!sources.isEmpty()) {
-            return false;
-        }
-        for (Sink sink : sinks) {
-            if (!sink.backlog.settled()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static long earlier(long a, long b) {
