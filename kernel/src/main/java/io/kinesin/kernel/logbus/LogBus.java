@@ -39,6 +39,11 @@ public final class LogBus implements AutoCloseable {
     private final LongSupplier wallNanos;
     private volatile boolean closing;
     private volatile long drainDeadline;
+    private volatile long flushNanos;
+    /** Set by the pump once the pipes are read: until when sinks may deliver. */
+    private volatile long flushDeadline;
+    /** 0: reading pipes; 1: pipes read, offering what waits; 2: done. The pump's, kept here for its restarts. */
+    private int phase;
     private volatile Poller poller;
     private Pump pump;
     private Thread thread;
@@ -133,10 +138,19 @@ public final class LogBus implements AutoCloseable {
         int failures = 0; // in a row, without a round completing in between
         while (true) {
             try {
-                while (pump.round(closing, drainDeadline)) {
+                if (phase == 0) {
+                    while (pump.round(closing, drainDeadline)) {
+                        failures = 0;
+                    }
+                    pump.lastReads();
+                    flushDeadline = System.nanoTime() + flushNanos;
+                    phase = 1;
+                }
+                while (pump.offerRound(flushDeadline)) {
                     failures = 0;
                 }
                 pump.finish();
+                phase = 2;
                 return;
             } catch (Throwable t) { // Error too, even OutOfMemoryError: giving up is worse than trying
                 failures++;
@@ -156,7 +170,7 @@ public final class LogBus implements AutoCloseable {
      * @return false when kinesin is exiting and its drain is over: nothing left to restart for
      */
     private boolean survive(Throwable t, int failures, long delayNanos) {
-        boolean over = closing && System.nanoTime() - drainDeadline >= 0;
+        boolean over = closing && System.nanoTime() - (phase == 0 ? drainDeadline : flushDeadline) >= 0;
         try {
             StackTraceElement[] at = t.getStackTrace();
             log.error(over ? "log pump failed while draining; what it held is reported as undelivered"
@@ -196,21 +210,25 @@ public final class LogBus implements AutoCloseable {
         synchronized (this) {
             p = thread;
         }
+        long deadline;
         if (p != null) {
+            flushNanos = flush.toNanos();
             drainDeadline = System.nanoTime() + drain.toNanos();
             closing = true;
             poller.wake();
             LockSupport.unpark(p);
             try {
-                p.join(drain.toMillis() + 500);
+                p.join(drain.toMillis() + flush.toMillis() + 500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             if (p.isAlive()) {
                 log.warn("log pump still busy after the drain; the lines it holds are not counted");
             }
+            deadline = flushDeadline != 0 ? flushDeadline : System.nanoTime() + flush.toNanos();
+        } else {
+            deadline = System.nanoTime() + flush.toNanos();
         }
-        long deadline = System.nanoTime() + flush.toNanos();
         for (SinkWorker sink : sinks.values()) {
             sink.start(); // an unused sink is closed on its own thread too, within the same bound
             sink.endInput();

@@ -100,17 +100,15 @@ final class SinkWorker {
     }
 
     /**
-     * Queues a batch if it fits: the queue takes any batch while empty, else up to its bound
-     * ({@code orphan}: twice that, for output whose writer has ended and cannot be held back).
+     * Queues a batch if it fits: the queue takes any batch while empty, else up to its bound.
      * Pump thread.
      *
      * @return false when full: the worker wakes the pump once it has room
      */
-    boolean offer(Batch b, boolean orphan) {
+    boolean offer(Batch b) {
         lock.lock();
         try {
-            long limit = orphan ? 2L * capacity : capacity;
-            if (heldBytes > 0 && heldBytes + b.length() > limit) {
+            if (heldBytes > 0 && heldBytes + b.length() > capacity) {
                 pumpWaiting = true;
                 return false;
             }

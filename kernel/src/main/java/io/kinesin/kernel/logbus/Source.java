@@ -53,9 +53,15 @@ final class Source {
 
     /** Batches not yet in every sink's queue, oldest first. */
     private final ArrayDeque<Delivery> pending = new ArrayDeque<>();
-    /** Every writer has closed the pipe (seen while held back): it is read anyway, and never waits for a queue. */
+    /** Every writer has closed the pipe (seen while held back): the child has ended. */
     boolean hungUp;
-    private boolean ended;
+    /** At end of file (or kinesin's last read): nothing more comes; the fd is the pump's to close. */
+    boolean ended;
+    /** When it was parked (held back with its writer gone), to pick the oldest; 0: not yet. */
+    long parkedSeq;
+    /** Too many ended children wait: what does not fit in a queue now is dropped. */
+    private boolean forced;
+    /** kinesin is exiting: what does not fit in a queue now is undelivered. */
     private boolean exiting;
 
     private static final class Delivery {
@@ -88,6 +94,20 @@ final class Source {
     /** Not to be read: a sink's queue is full and the stream blocks. A hang-up still wakes it. */
     boolean held() {
         return !pending.isEmpty();
+    }
+
+    /**
+     * Held back after its writer ended: not even polled (a hang-up would wake the pump for
+     * ever) until its sinks have room. The pipe keeps what the child left, and the fd stays
+     * open meanwhile, so the pump keeps only a few such sources ({@link Pump#PARKED_MAX}).
+     */
+    boolean parked() {
+        return held() && (hungUp || ended);
+    }
+
+    /** Nothing left to read and nothing waiting: the pump forgets it. */
+    boolean done() {
+        return ended && pending.isEmpty();
     }
 
     /** When the batch being gathered must go out even if no more lines come; MAX_VALUE: never. */
@@ -131,23 +151,32 @@ final class Source {
         }
     }
 
-    /**
-     * End of file (or, when {@code exiting}, the last read kinesin makes): a last line without
-     * its newline still counts, and what cannot be queued now is dropped, or at exit counted as
-     * undelivered.
-     */
-    void end(boolean exiting) {
-        this.ended = true;
-        this.exiting |= exiting;
+    /** End of file: a last line without its newline still counts. */
+    void end() {
         frame();
         if (len > lineStart) {
             room(1);
             buf[len++] = '\n';
-            scanned = len - 1;
             frame();
         }
         if (count > 0) {
             seal();
+        }
+        ended = true; // last: if anything above throws, the pump finds the end of file again
+        deliver();
+    }
+
+    /** From now on, what a full queue does not take is dropped for that sink (too many ended children wait). */
+    void force() {
+        forced = true;
+        deliver();
+    }
+
+    /** kinesin is exiting and the sinks' time is up: what waits is counted as undelivered. */
+    void giveUp() {
+        exiting = true;
+        if (!ended) {
+            end();
         }
         deliver();
     }
@@ -255,23 +284,23 @@ final class Source {
         if (pending.isEmpty()) {
             return;
         }
-        boolean orphan = hungUp || ended;
         long refused = 0;
         for (Iterator<Delivery> it = pending.iterator(); it.hasNext(); ) {
             Delivery d = it.next();
-            for (long bits = d.left & ~refused; bits != 0; bits &= bits - 1) {
+            for (long bits = d.left; bits != 0; bits &= bits - 1) {
                 int k = Long.numberOfTrailingZeros(bits);
+                long bit = 1L << k;
                 SinkWorker sink = sinks[k];
-                if (sink.offer(d.batch, orphan)) {
-                    d.left &= ~(1L << k);
+                if ((refused & bit) == 0 && sink.offer(d.batch)) {
+                    d.left &= ~bit;
                 } else if (exiting) {
                     sink.unqueued(d.batch.size());
-                    d.left &= ~(1L << k);
-                } else if (orphan || overflow == Output.Overflow.DROP) {
-                    sink.drops.add(origin, d.batch.size(), orphan ? "queue full; the writer has ended" : "queue full");
-                    d.left &= ~(1L << k);
+                    d.left &= ~bit;
+                } else if (overflow == Output.Overflow.DROP || forced) {
+                    sink.drops.add(origin, d.batch.size(), forced ? "queue full; the writer has ended" : "queue full");
+                    d.left &= ~bit;
                 } else {
-                    refused |= 1L << k;
+                    refused |= bit; // block: it waits, and the pipe is not read meanwhile
                 }
             }
             if (d.left == 0) {
