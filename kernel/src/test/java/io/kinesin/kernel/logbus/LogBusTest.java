@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.kinesin.kernel.logbus.FileBus.until;
 import static io.kinesin.kernel.logbus.FileBus.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -266,6 +267,24 @@ class LogBusTest {
         Fds.close(first);
         Fds.close(second);
         assertThat(b.closeAndReadLines()).containsExactlyInAnyOrder("web | first", "web.1 | second");
+    }
+
+    @Test
+    void reopenMakesAFileSinkFollowItsPathAfterTheFileWasMovedAway() throws Exception {
+        FileBus b = new FileBus(dir, SinkSpec.Format.RAW);
+        int fd = b.attach("web");
+        b.send(fd, "one\n");
+        until("the first line is in the file", () -> read(b.file).equals("one\n"));
+        Path rotated = dir.resolve("out.log.1");
+        Files.move(b.file, rotated); // what logrotate does before it sends SIGHUP
+        b.bus.reopen();
+        b.send(fd, "two\n");
+        until("a new file appears with the next line", () -> read(b.file).equals("two\n"));
+        b.send(fd, "three\n");
+        Fds.close(fd);
+        assertThat(b.closeAndReadLines()).containsExactly("two", "three");
+        assertThat(Files.readString(rotated)).isEqualTo("one\n");
+        assertThat(b.logged()).isEmpty();
     }
 
     @Test
