@@ -103,8 +103,9 @@ class LogPumpIT {
         assertThat(usage[1].fds()).as("fds after %d restarts (before: %s)", RESTARTS, usage[0]).isLessThanOrEqualTo(usage[0].fds() + 2);
         assertThat(usage[1].threads()).as("threads after %d restarts (before: %s)", RESTARTS, usage[0])
                 .isLessThanOrEqualTo(usage[0].threads() + 2);
-        List<Map<String, String>> dropped = LogLines.events(r.stderr(), "log lines dropped: the sink does not keep up", null);
-        assertThat(dropped).as(r.stderr()).isNotEmpty().allMatch(l -> l.get("sink").equals("console"));
+        List<Map<String, String>> dropped = LogLines.events(r.stderr(), "log lines dropped", null);
+        assertThat(dropped).as(r.stderr()).isNotEmpty().allMatch(l -> l.get("sink").equals("console"))
+                .allMatch(l -> l.get("service").equals("flap") && l.get("stream").equals("stdout"));
         Map<String, String> undelivered = LogLines.events(r.stderr(), "undelivered log lines", null).getFirst();
         assertThat(undelivered.get("sink")).isEqualTo("console");
         assertThat(Long.parseLong(undelivered.get("lines"))).isPositive();

@@ -10,9 +10,13 @@ import io.kinesin.kernel.config.ConfigCommands;
 import io.kinesin.kernel.config.ConfigException;
 import io.kinesin.kernel.config.Planner;
 import io.kinesin.kernel.logbus.LogBus;
+import io.kinesin.kernel.logbus.SinkSpec;
 import io.kinesin.kernel.process.Glibc;
 import io.kinesin.kernel.config.ConfigLoader;
+import io.kinesin.kernel.metrics.Counters;
+import io.kinesin.kernel.plugin.KernelContext;
 import io.kinesin.kernel.plugin.PluginBinding;
+import io.kinesin.spi.LogSink;
 import io.kinesin.kernel.plugin.PluginsCommand;
 import io.kinesin.kernel.plugin.PluginsDir;
 import io.kinesin.kernel.plugin.Slf4jBridge;
@@ -26,7 +30,12 @@ import io.kinesin.kernel.supervise.Plan;
 import io.kinesin.kernel.supervise.Supervisor;
 
 import java.time.Duration;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.Optional;
 
 /**
@@ -73,12 +82,12 @@ public final class Main {
                 Log log = log(s.options(), Log.Level.WARN);
                 Optional<Terminal> terminal = Terminal.ofStdin();
                 Plan plan = CliModes.single(s.options(), s.command(), ProcSelf.environment(), terminal.isPresent());
-                yield supervise(plan, log, null, terminal);
+                yield supervise(plan, log, null, LogBus.DEFAULT_FLUSH, terminal, started -> { });
             }
             case Invocation.Multi m -> {
                 Log log = log(m.options(), Log.Level.WARN);
                 Plan plan = CliModes.multi(m.options(), m.commands(), ProcSelf.environment());
-                yield supervise(plan, log, null, Optional.empty());
+                yield supervise(plan, log, null, LogBus.DEFAULT_FLUSH, Optional.empty(), started -> { });
             }
             case Invocation.Run r -> {
                 notYet(r.options());
@@ -86,18 +95,22 @@ public final class Main {
                 ConfigLoader.Loaded loaded = ConfigCommands.read(ConfigCommands.locate(r.config()), environment);
                 PluginBinding.Bound bound = bindPlugins(loaded, r.options());
                 Planner.Result p = ConfigCommands.plan(bound.normalized(), environment, r.options());
-                if (!bound.sinks().isEmpty()) {
-                    throw new ConfigException(bound.sinks().values().iterator().next().name(),
-                            "sinks of a plugin's kind are checked, but not run by this kinesin yet");
-                }
                 Log log = Log.queued(p.logFormat(), p.logLevel(), new FdOutputStream(p.logToStdout() ? 1 : 2));
-                LogBus bus;
+                AtomicReference<Supervisor> running = new AtomicReference<>();
+                Map<String, LogSink> sinks;
                 try {
-                    bus = new LogBus(p.sinks(), log);
+                    sinks = new LinkedHashMap<>(SinkSpec.openAll(p.sinks()));
                 } catch (NativeException e) {
                     throw new ConfigException("sinks", e.getMessage());
                 }
-                yield supervise(p.plan(), log, bus, Optional.empty());
+                Map<String, Integer> replicas = new LinkedHashMap<>();
+                p.plan().services().forEach(svc -> replicas.put(svc.name(), svc.replicas()));
+                Counters counters = new Counters();
+                for (PluginBinding.BoundSink b : bound.sinks().values()) {
+                    sinks.put(b.name(), PluginBinding.create(b, new KernelContext(b.plugin(), log, counters, PLUGIN_STATE,
+                            running::get, replicas)));
+                }
+                yield supervise(p.plan(), log, new LogBus(sinks, p.bus(), log), p.logFlush(), Optional.empty(), running::set);
             }
             case Invocation.Check c -> {
                 notYet(c.options());
@@ -146,8 +159,14 @@ public final class Main {
     /** How long kinesin's last log lines may take to be written when it exits. */
     private static final Duration LOG_DRAIN = Duration.ofSeconds(1);
 
-    private static int supervise(Plan plan, Log log, LogBus bus, Optional<Terminal> terminal) {
-        int status = new Supervisor(plan, log, bus, terminal).run(SignalCatcher.catchable());
+    /** Where plugins' state dirs are made: kinesin's run dir, as the control socket's. */
+    private static final Path PLUGIN_STATE = Path.of("/run/kinesin/plugins");
+
+    private static int supervise(Plan plan, Log log, LogBus bus, Duration logFlush, Optional<Terminal> terminal,
+                                 Consumer<Supervisor> started) {
+        Supervisor supervisor = new Supervisor(plan, log, bus, logFlush, terminal);
+        started.accept(supervisor);
+        int status = supervisor.run(SignalCatcher.catchable());
         log.drain(LOG_DRAIN);
         return status;
     }

@@ -4,6 +4,8 @@ import io.kinesin.kernel.cli.Defaults;
 import io.kinesin.kernel.cli.Options;
 import io.kinesin.kernel.cli.UsageException;
 import io.kinesin.kernel.log.Log;
+import io.kinesin.kernel.logbus.BusSettings;
+import io.kinesin.kernel.logbus.Output;
 import io.kinesin.kernel.logbus.SinkSpec;
 import io.kinesin.kernel.process.Accounts;
 import io.kinesin.kernel.process.Errno;
@@ -17,10 +19,12 @@ import io.kinesin.kernel.supervise.Ladder;
 import io.kinesin.kernel.supervise.Plan;
 import io.kinesin.kernel.supervise.ServiceSpec;
 import io.kinesin.spi.Signal;
+import io.kinesin.spi.Stream;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,8 +40,15 @@ import java.util.Map;
  */
 public final class Planner {
 
-    /** The plan and kinesin's own settings for a {@code run}. */
-    public record Result(Plan plan, List<SinkSpec> sinks, Log.Format logFormat, Log.Level logLevel, boolean logToStdout) {
+    /**
+     * The plan and kinesin's own settings for a {@code run}.
+     *
+     * @param sinks    the built-in sinks to open
+     * @param bus      each sink's queue, each stream's buffer and overflow, the longest line
+     * @param logFlush how long sinks get to deliver at exit ({@code kinesin.shutdown.flush})
+     */
+    public record Result(Plan plan, List<SinkSpec> sinks, BusSettings bus, Duration logFlush,
+                         Log.Format logFormat, Log.Level logLevel, boolean logToStdout) {
     }
 
     private final ConfigFile config;
@@ -71,7 +82,9 @@ public final class Planner {
         cli.exitCodes().forEach(c -> codes.put(c, 0));
 
         Map<String, SinkSpec> sinks = new LinkedHashMap<>();
+        Map<String, Integer> queues = new LinkedHashMap<>();
         for (var e : config.sinks().entrySet()) {
+            queues.put(e.getKey(), (int) e.getValue().queue().bytes().bytes());
             if (SinkConfig.isPlugin(e.getValue().type())) {
                 continue; // a plugin's kind: bound and made by the plugin binding
             }
@@ -86,11 +99,19 @@ public final class Planner {
         }
 
         List<ServiceSpec> services = new ArrayList<>();
+        Map<BusSettings.Route, Output> outputs = new LinkedHashMap<>();
         for (var e : config.services().entrySet()) {
             services.add(service(e.getKey(), e.getValue(), ladder, forwarding));
+            if (e.getValue().stdout().mode() == OutputConfig.Mode.SINKS) {
+                outputs.put(new BusSettings.Route(e.getKey(), Stream.STDOUT), e.getValue().stdout().output());
+            }
+            if (e.getValue().stderr().mode() == OutputConfig.Mode.SINKS) {
+                outputs.put(new BusSettings.Route(e.getKey(), Stream.STDERR), e.getValue().stderr().output());
+            }
         }
         Plan plan = plan(services, ladder, forwarding, new ExitCodes(codes));
-        return new Result(plan, List.copyOf(sinks.values()),
+        BusSettings bus = new BusSettings((int) s.log().maxLine().bytes(), queues, outputs, BusSettings.DEFAULT_CALL_DEADLINE);
+        return new Result(plan, List.copyOf(sinks.values()), bus, s.shutdown().flush(),
                 cli.logFormat() != null ? cli.logFormat() : s.log().format(),
                 cli.logLevel() != null ? cli.logLevel() : s.log().level(),
                 s.log().output().equals("stdout"));

@@ -78,7 +78,7 @@ record ServiceConfig(@JsonProperty("command") Argv command,
     ServiceConfig withDefaults(Settings settings) {
         ServiceSignals s = signals.target() != null ? signals : new ServiceSignals(settings.signals().target(), signals.rewrite());
         return new ServiceConfig(command, env, envFile, workdir, user, replicas, essential, restart, backoff, crashLoop,
-                dependsOn, ready, health, stdin, stdout, stderr, s, stop != null ? stop : settings.shutdown(), onDeath, launcher);
+                dependsOn, ready, health, stdin, stdout, stderr, s, stop != null ? stop : settings.shutdown().stop(), onDeath, launcher);
     }
 
     /** {@code backoff}: the delay before restart n is initial × factor^n, at most max; reset after a long run. */

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kinesin.kernel.log.Log;
+import io.kinesin.kernel.logbus.BusSettings;
+import io.kinesin.kernel.logbus.LogBus;
+import io.kinesin.kernel.supervise.Ladder;
 import io.kinesin.spi.Signal;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +20,7 @@ import java.util.Map;
 record Settings(@JsonProperty("log") LogSettings log,
                 @JsonProperty("http") JsonNode http,
                 @JsonProperty("plugins") PluginSettings plugins,
-                @JsonProperty("shutdown") LadderConfig shutdown,
+                @JsonProperty("shutdown") ShutdownSettings shutdown,
                 @JsonProperty("exit-codes") Map<Integer, Integer> exitCodes,
                 @JsonProperty("signals") SignalSettings signals) {
 
@@ -26,7 +30,7 @@ record Settings(@JsonProperty("log") LogSettings log,
         NotYet.reject(http, "http", "the HTTP endpoint");
         plugins = plugins == null ? PluginSettings.DEFAULT : plugins;
         log = log == null ? LogSettings.DEFAULT : log;
-        shutdown = shutdown == null ? LadderConfig.DEFAULT : shutdown;
+        shutdown = shutdown == null ? ShutdownSettings.DEFAULT : shutdown;
         exitCodes = exitCodes == null ? Map.of() : new LinkedHashMap<>(exitCodes);
         exitCodes.forEach((from, to) -> {
             if (from < 0 || from > 255 || to == null || to < 0 || to > 255) {
@@ -49,12 +53,15 @@ record Settings(@JsonProperty("log") LogSettings log,
         }
     }
 
-    /** {@code kinesin.log}. */
+    /**
+     * {@code kinesin.log}: kinesin's own log, and {@code max-line}, where children's lines are
+     * cut.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record LogSettings(@JsonProperty("format") Log.Format format, @JsonProperty("level") Log.Level level,
-                       @JsonProperty("output") String output) {
+                       @JsonProperty("output") String output, @JsonProperty("max-line") ByteSize maxLine) {
 
-        static final LogSettings DEFAULT = new LogSettings(null, null, null);
+        static final LogSettings DEFAULT = new LogSettings(null, null, null, null);
 
         LogSettings {
             format = format == null ? Log.Format.LOGFMT : format;
@@ -63,6 +70,39 @@ record Settings(@JsonProperty("log") LogSettings log,
             if (!output.equals("stderr") && !output.equals("stdout")) {
                 throw new ConfigProblem("output", "unknown output \"" + output + "\"; expected stderr, stdout");
             }
+            maxLine = maxLine == null ? new ByteSize(BusSettings.DEFAULT_MAX_LINE) : maxLine;
+            try {
+                maxLine.within(BusSettings.MIN_MAX_LINE, BusSettings.MAX_MAX_LINE, "a maximum line");
+            } catch (ConfigProblem p) {
+                throw p.under("max-line");
+            }
+        }
+    }
+
+    /**
+     * {@code kinesin.shutdown}: the global termination ladder (also every service's {@code stop}
+     * unless it has its own), and {@code flush}, how long sinks get to deliver at exit.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ShutdownSettings(@JsonProperty("signals") List<Signal> signals, @JsonProperty("timeout") Duration timeout,
+                            @JsonProperty("flush") Duration flush) {
+
+        static final ShutdownSettings DEFAULT = new ShutdownSettings(null, null, null);
+
+        ShutdownSettings {
+            LadderConfig ladder = new LadderConfig(signals, timeout); // its defaults and checks
+            signals = ladder.signals();
+            timeout = ladder.timeout();
+            flush = flush == null ? LogBus.DEFAULT_FLUSH : flush;
+        }
+
+        /** The ladder, as a service's {@code stop} that it stands in for. */
+        LadderConfig stop() {
+            return new LadderConfig(signals, timeout);
+        }
+
+        Ladder ladder() {
+            return stop().ladder();
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kinesin.kernel.logbus.BusSettings;
 import io.kinesin.kernel.logbus.SinkSpec;
 
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
  * stderr) and {@code file} (append; rotation comes with the file-sink plugin). Any other
  * {@code type} is a plugin's: its other keys are kept as {@code options}, bound to the
  * plugin's own config record once plugins are loaded ({@link ConfigLoader#bind}).
+ * {@code queue} is every kind's: what the bus holds for the sink while it is slow or failing.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record SinkConfig(@JsonProperty("type") String type,
@@ -23,18 +25,39 @@ record SinkConfig(@JsonProperty("type") String type,
                   @JsonProperty("format") SinkSpec.Format format,
                   @JsonProperty("path") String path,
                   @JsonProperty("rotate") JsonNode rotate,
+                  @JsonProperty("queue") QueueConfig queue,
                   @JsonAnySetter @JsonAnyGetter @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> options) {
 
     static final List<String> BUILT_IN = List.of("console", "file");
 
+    /** {@code queue}: the bytes of lines held for the sink; beyond that the streams' {@code overflow} applies. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record QueueConfig(@JsonProperty("bytes") ByteSize bytes) {
+
+        static final QueueConfig DEFAULT = new QueueConfig(null);
+        static final long MIN = 4 << 10;
+        static final long MAX = 1 << 30;
+
+        QueueConfig {
+            bytes = bytes == null ? new ByteSize(BusSettings.DEFAULT_QUEUE_BYTES) : bytes;
+            try {
+                bytes.within(MIN, MAX, "a queue");
+            } catch (ConfigProblem p) {
+                throw p.under("bytes");
+            }
+        }
+    }
+
     SinkConfig {
+        queue = queue == null ? QueueConfig.DEFAULT : queue;
         if (type == null) {
             throw ConfigProblem.missing("type", "every sink needs a type: console, file, or a plugin's kind");
         }
         type = type.strip().toLowerCase(Locale.ROOT);
         options = options == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(options));
         if (!isPlugin(type) && !options.isEmpty()) {
-            List<String> known = type.equals("console") ? List.of("format", "stream", "type") : List.of("format", "path", "rotate", "type");
+            List<String> known = type.equals("console") ? List.of("format", "queue", "stream", "type")
+                    : List.of("format", "path", "queue", "rotate", "type");
             throw Keys.unknown(options.keySet().iterator().next(), known);
         }
         switch (type) {
@@ -79,7 +102,7 @@ record SinkConfig(@JsonProperty("type") String type,
     }
 
     SinkConfig(String type, String stream, SinkSpec.Format format, String path, JsonNode rotate) {
-        this(type, stream, format, path, rotate, null);
+        this(type, stream, format, path, rotate, null, null);
     }
 
     private static void putIfSet(Map<String, JsonNode> into, String key, String value) {
@@ -95,7 +118,7 @@ record SinkConfig(@JsonProperty("type") String type,
 
     /** The same sink with a plugin's options replaced by their bound, normalized form. */
     SinkConfig withOptions(Map<String, JsonNode> normalized) {
-        return new SinkConfig(type, null, null, null, null, normalized);
+        return new SinkConfig(type, null, null, null, null, queue, normalized);
     }
 
     SinkSpec spec(String name, java.nio.file.Path baseDir) {

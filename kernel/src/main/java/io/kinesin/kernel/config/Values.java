@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.kinesin.kernel.log.Log;
+import io.kinesin.kernel.logbus.Output;
 import io.kinesin.kernel.logbus.SinkSpec;
 import io.kinesin.kernel.supervise.Condition;
 import io.kinesin.kernel.supervise.Durations;
@@ -45,6 +46,8 @@ final class Values {
         add(m, Log.Format.class, n -> choice(n, Log.Format.class, "log format"), Log.Format::label);
         add(m, Log.Level.class, n -> choice(n, Log.Level.class, "log level"), Log.Level::label);
         add(m, SinkSpec.Format.class, n -> choice(n, SinkSpec.Format.class, "format"), SinkSpec.Format::label);
+        add(m, ByteSize.class, Values::size, ByteSize::toString);
+        add(m, Output.Overflow.class, n -> choice(n, Output.Overflow.class, "overflow"), Output.Overflow::label);
         return m;
     }
 
@@ -78,6 +81,17 @@ final class Values {
         } catch (IllegalArgumentException e) {
             throw new ConfigProblem(e.getMessage());
         }
+    }
+
+    /** {@code 64KiB}, {@code 8MiB}, or a whole number of bytes. */
+    static ByteSize size(JsonNode n) {
+        if (n.isIntegralNumber()) {
+            return new ByteSize(n.longValue());
+        }
+        if (!n.isTextual()) {
+            throw new ConfigProblem(describe(n) + " is not a size; expected e.g. 64KiB, 8MiB");
+        }
+        return ByteSize.parse(n.textValue());
     }
 
     static Signal signal(JsonNode n) {

@@ -3,84 +3,131 @@ package io.kinesin.kernel.logbus;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.Fds;
 import io.kinesin.kernel.process.Poller;
+import io.kinesin.spi.LogSink;
+import io.kinesin.spi.Stream;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * Carries children's output to sinks. {@link #attach} (the supervisor's thread) makes a pipe
  * for one of an instance's streams; one pump thread reads every pipe, frames lines and hands
- * them to the sinks ({@link Pump}). Whatever the pump's loop throws, it is logged and the loop
- * starts again with the same pipes and sinks: a dead pump would leave every child blocked on a
- * full pipe. {@link #close} drains what children wrote before kinesin exits.
+ * batches to each sink's own thread and bounded queue ({@link Pump}, {@link SinkWorker}).
+ * Whatever the pump's loop throws, it is logged and the loop starts again with the same pipes
+ * and batches: a dead pump would leave every child blocked on a full pipe. {@link #close}
+ * drains what children wrote, then gives the sinks a bounded time to deliver it.
  */
 public final class LogBus implements AutoCloseable {
 
     private static final long FIRST_RESTART_DELAY = Duration.ofMillis(100).toNanos();
     private static final long LAST_RESTART_DELAY = Duration.ofSeconds(5).toNanos();
+    /** {@code kinesin.shutdown.flush}'s default: how long sinks get to deliver at exit. */
+    public static final Duration DEFAULT_FLUSH = Duration.ofSeconds(5);
 
     private final Log log;
-    private final Map<String, Sink> sinks = new LinkedHashMap<>();
+    private final BusSettings settings;
+    private final LogCounters counters = new LogCounters();
+    private final Map<String, SinkWorker> sinks = new LinkedHashMap<>();
     private final ConcurrentLinkedQueue<Source> added = new ConcurrentLinkedQueue<>();
-    private final Runnable beforeWrites;
+    private final Runnable beforeDeliveries;
+    private final LongSupplier wallNanos;
     private volatile boolean closing;
     private volatile long drainDeadline;
-    private Poller poller;
+    private volatile long flushNanos;
+    /** Set by the pump once the pipes are read: until when sinks may deliver. */
+    private volatile long flushDeadline;
+    /** 0: reading pipes; 1: pipes read, offering what waits; 2: done. The pump's, kept here for its restarts. */
+    private int phase;
+    private volatile Poller poller;
     private Pump pump;
     private Thread thread;
 
     /**
-     * Opens every sink (files are created if missing).
-     *
-     * @throws io.kinesin.kernel.process.NativeException naming a file that cannot be opened
+     * @param sinks each sink by name; the bus calls them from then on, closes them at {@link #close}
      */
-    public LogBus(List<SinkSpec> specs, Log log) {
-        this(specs, log, Backlog.HOLD_BYTES, () -> { });
+    public LogBus(Map<String, LogSink> sinks, BusSettings settings, Log log) {
+        this(sinks, settings, log, LogBus::wallNanos, () -> { });
     }
 
     /**
-     * @param hold         the bytes each sink holds while its fd is slow or failing
-     * @param beforeWrites a test seam: runs on the pump thread before each round's writes, so
-     *                     that a test can make the pump's loop throw
+     * @param wallNanos        the clock lines are stamped with (nanoseconds since the epoch): a test seam
+     * @param beforeDeliveries a test seam: runs on the pump thread after each round's reads,
+     *                         before its deliveries, so that a test can make the pump's loop throw
      */
-    LogBus(List<SinkSpec> specs, Log log, int hold, Runnable beforeWrites) {
+    LogBus(Map<String, LogSink> sinks, BusSettings settings, Log log, LongSupplier wallNanos, Runnable beforeDeliveries) {
         this.log = log;
-        this.beforeWrites = beforeWrites;
-        for (SinkSpec spec : specs) {
-            sinks.put(spec.name(), new Sink(spec, hold, log));
-        }
+        this.settings = settings;
+        this.wallNanos = wallNanos;
+        this.beforeDeliveries = beforeDeliveries;
+        sinks.forEach((name, sink) -> this.sinks.put(name, new SinkWorker(name, sink, settings.queueBytes(name),
+                settings.callDeadline(), log, counters, this::wakePump)));
+    }
+
+    static long wallNanos() {
+        Instant t = Instant.now();
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    /** What the bus has counted: lines, bytes, drops, sink errors. */
+    public LogCounters counters() {
+        return counters;
     }
 
     /**
-     * A pipe for one stream of one instance, read from now on.
+     * A pipe for one stream of one instance, read from now on. Its buffer and overflow are the
+     * ones {@link BusSettings#outputs} gives this service's stream.
      *
+     * @param display {@code web}, or {@code web.2} for instance 2 of several: the console's prefix
      * @return the write end, for the child; the caller closes it once the child has it
      */
     public int attach(String service, int instance, String display, Stream stream, List<String> sinkNames) {
-        List<Sink> targets = new ArrayList<>(sinkNames.size());
-        for (String name : sinkNames) {
-            Sink sink = sinks.get(name);
+        Output output = settings.output(service, stream, sinkNames);
+        SinkWorker[] targets = new SinkWorker[sinkNames.size()];
+        for (int i = 0; i < targets.length; i++) {
+            SinkWorker sink = sinks.get(sinkNames.get(i));
             if (sink == null) {
-                throw new IllegalArgumentException("no sink named " + name);
+                throw new IllegalArgumentException("no sink named " + sinkNames.get(i));
             }
-            targets.add(sink);
+            targets[i] = sink;
+        }
+        Batch.Origin origin = new Batch.Origin(service, instance, display, stream);
+        startPump();
+        for (SinkWorker sink : targets) {
+            sink.start();
         }
         int[] pipe = Fds.pipe();
-        added.add(new Source(pipe[0], service, instance, display, stream, targets));
-        startPump();
+        added.add(new Source(pipe[0], origin, targets, output, settings.maxLine(), counters));
         poller.wake();
         return pipe[1];
+    }
+
+    /**
+     * Asks every sink to reopen its files (SIGHUP, for an external logrotate). Each does it on
+     * its own thread between two writes; this returns at once.
+     */
+    public void reopen() {
+        for (SinkWorker sink : sinks.values()) {
+            sink.reopen();
+        }
+    }
+
+    private void wakePump() {
+        Poller p = poller;
+        if (p != null) {
+            p.wake();
+        }
     }
 
     private synchronized void startPump() {
         if (thread == null) {
             poller = new Poller(Pump.READ_BYTES);
-            pump = new Pump(List.copyOf(sinks.values()), added, poller, beforeWrites, log);
+            pump = new Pump(List.copyOf(sinks.values()), added, poller, beforeDeliveries, wallNanos, log);
             thread = new Thread(this::run, "kinesin-log-pump");
             thread.setDaemon(true);
             thread.start();
@@ -91,10 +138,19 @@ public final class LogBus implements AutoCloseable {
         int failures = 0; // in a row, without a round completing in between
         while (true) {
             try {
-                while (pump.round(closing, drainDeadline)) {
+                if (phase == 0) {
+                    while (pump.round(closing, drainDeadline)) {
+                        failures = 0;
+                    }
+                    pump.lastReads();
+                    flushDeadline = System.nanoTime() + flushNanos;
+                    phase = 1;
+                }
+                while (pump.offerRound(flushDeadline)) {
                     failures = 0;
                 }
                 pump.finish();
+                phase = 2;
                 return;
             } catch (Throwable t) { // Error too, even OutOfMemoryError: giving up is worse than trying
                 failures++;
@@ -114,7 +170,7 @@ public final class LogBus implements AutoCloseable {
      * @return false when kinesin is exiting and its drain is over: nothing left to restart for
      */
     private boolean survive(Throwable t, int failures, long delayNanos) {
-        boolean over = closing && System.nanoTime() - drainDeadline >= 0;
+        boolean over = closing && System.nanoTime() - (phase == 0 ? drainDeadline : flushDeadline) >= 0;
         try {
             StackTraceElement[] at = t.getStackTrace();
             log.error(over ? "log pump failed while draining; what it held is reported as undelivered"
@@ -144,39 +200,56 @@ public final class LogBus implements AutoCloseable {
     }
 
     /**
-     * Reads what is left in the pipes (until every writer has closed them, at most
-     * {@code drain}), gives the sinks until then to write what they hold, reports what stays
-     * undelivered and closes the sinks.
+     * kinesin is exiting. Reads what is left in the pipes (until every writer has closed them,
+     * at most {@code drain}), then gives the sinks at most {@code flush} to deliver what they
+     * hold, flush and close. Lines still undelivered then are counted in kinesin's log, one
+     * line per sink: {@code msg="undelivered log lines" sink=loki lines=123}.
      */
-    public void close(Duration drain) {
+    public void close(Duration drain, Duration flush) {
         Thread p;
         synchronized (this) {
             p = thread;
         }
+        long deadline;
         if (p != null) {
+            flushNanos = flush.toNanos();
             drainDeadline = System.nanoTime() + drain.toNanos();
             closing = true;
             poller.wake();
             LockSupport.unpark(p);
             try {
-                p.join(drain.toMillis() + 500);
+                p.join(drain.toMillis() + flush.toMillis() + 500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             if (p.isAlive()) {
-                // stuck in a write that poll(2) said would not block (another writer filled the
-                // pipe first): leave its fds alone, kinesin is exiting
-                log.warn("log pump still writing after the drain; its last lines may be lost");
-                return;
+                log.warn("log pump still busy after the drain; the lines it holds are not counted");
             }
+            deadline = flushDeadline != 0 ? flushDeadline : System.nanoTime() + flush.toNanos();
+        } else {
+            deadline = System.nanoTime() + flush.toNanos();
         }
-        for (Sink sink : sinks.values()) {
-            sink.close();
+        for (SinkWorker sink : sinks.values()) {
+            sink.start(); // an unused sink is closed on its own thread too, within the same bound
+            sink.endInput();
+        }
+        for (SinkWorker sink : sinks.values()) {
+            sink.awaitDone(deadline);
+        }
+        for (SinkWorker sink : sinks.values()) {
+            sink.drops.reportAll();
+        }
+        for (SinkWorker sink : sinks.values()) {
+            long undelivered = sink.abandon();
+            if (undelivered > 0) {
+                log.warn("undelivered log lines", "sink", sink.name, "lines", undelivered, "sink_state", sink.state());
+            }
         }
     }
 
+    /** {@link #close(Duration, Duration)} with a drain of one second and the default flush. */
     @Override
     public void close() {
-        close(Duration.ofSeconds(1));
+        close(Duration.ofSeconds(1), DEFAULT_FLUSH);
     }
 }

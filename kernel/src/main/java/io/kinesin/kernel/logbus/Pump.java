@@ -5,43 +5,55 @@ import io.kinesin.kernel.process.Fds;
 import io.kinesin.kernel.process.NativeException;
 import io.kinesin.kernel.process.Poller;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.function.LongSupplier;
 
 /**
- * The pump's loop, one round at a time: poll the children's pipes (and the sinks' fds that wait
- * to take more), frame what was read into lines, hand them to the sinks, and let each sink write
- * what its fd takes. Every wait is in that one poll, bounded by the next thing due. The state
- * (pipes, partial lines, held lines) lives here rather than on the thread's stack, so that a
- * pump restarted after a failure goes on with all of it. Used by the pump thread only.
+ * The pump's loop, one round at a time: poll the children's pipes, frame what was read into
+ * batches, hand batches to the sinks' queues. The only wait is that one poll, bounded by the
+ * next thing due (a batch's {@code flush}, a drop report, a sink call's deadline); a sink with
+ * room wakes it. The state (pipes, partial lines and batches, deliveries waiting for a queue)
+ * lives here and in the {@link Source}s rather than on the thread's stack, so that a pump
+ * restarted after a failure goes on with all of it. Used by the pump thread only.
+ *
+ * <p>At exit: {@link #round} until every pipe is at its end (or the drain's deadline), then
+ * {@link #lastReads}, then {@link #offerRound} while batches still wait for a queue (until the
+ * flush deadline), then {@link #finish} counts what is left as undelivered.
  */
 final class Pump {
 
+    /** The most one read takes from one pipe: what a pipe holds by default. */
     static final int READ_BYTES = 64 * 1024;
+    /**
+     * How many sources held back after their child ended are kept, each with its pipe (and what
+     * the child left in it) and an fd. Beyond that the oldest is read to its end and what its
+     * sinks' queues do not take is dropped, counted: a crash loop must not pile up fds.
+     */
+    static final int PARKED_MAX = 32;
     private static final int EBADF = 9;
 
-    private final List<Sink> sinks;
+    private final List<SinkWorker> sinks;
     private final Queue<Source> added;
     private final Poller poller;
-    private final Runnable beforeWrites;
+    private final Runnable beforeDeliveries;
+    private final LongSupplier wallNanos;
     private final Log log;
     private final List<Source> sources = new ArrayList<>();
-    private final byte[] buffer = new byte[READ_BYTES];
-    private final MemorySegment scratch = Arena.ofAuto().allocate(READ_BYTES);
     private int[] fds = new int[0];
     private short[] events = new short[0];
     private boolean[] ready = new boolean[0];
     private Source[] polled = new Source[0];
+    private long parkedSeq;
     private volatile long bytesRead;
 
-    Pump(List<Sink> sinks, Queue<Source> added, Poller poller, Runnable beforeWrites, Log log) {
+    Pump(List<SinkWorker> sinks, Queue<Source> added, Poller poller, Runnable beforeDeliveries, LongSupplier wallNanos, Log log) {
         this.sinks = sinks;
         this.added = added;
         this.poller = poller;
-        this.beforeWrites = beforeWrites;
+        this.beforeDeliveries = beforeDeliveries;
+        this.wallNanos = wallNanos;
         this.log = log;
     }
 
@@ -50,128 +62,188 @@ final class Pump {
     }
 
     /**
-     * One round. When {@code closing}, the pump is done once every pipe is at end of file and
-     * every sink that is not failing has written all it holds, or at {@code deadline}.
+     * One round. When {@code closing}, the pump is done reading once no pipe is open any more,
+     * or at {@code deadline}.
      *
-     * @return false when done
+     * @return false when done reading
      */
     boolean round(boolean closing, long deadline) {
         for (Source s; (s = added.poll()) != null; ) {
             sources.add(s);
         }
         long now = System.nanoTime();
-        if (closing && (drained() || now - deadline >= 0)) {
+        if (closing && (!anyOpen() || now - deadline >= 0)) {
             return false;
         }
-        ensure(sources.size() + sinks.size());
+        limitParked(now);
+        ensure(sources.size());
+        long due = closing ? deadline : Long.MAX_VALUE;
         int n = 0;
         for (Source s : sources) {
+            due = earlier(due, s.flushDue());
+            if (s.ended || s.parked()) {
+                continue;
+            }
             fds[n] = s.fd;
-            // Held back: woken only by a hang-up (every writer gone). Nobody is left to slow
-            // down then, and the pipe must be read to its end to be closed.
-            events[n] = heldBack(s) ? 0 : Poller.READABLE;
+            // Held back: polled for nothing but a hang-up (every writer gone: the child ended).
+            events[n] = s.held() ? 0 : Poller.READABLE;
             polled[n++] = s;
         }
-        long due = closing ? deadline : Long.MAX_VALUE;
-        for (Sink sink : sinks) {
-            if (sink.backlog.awaitsWritable(now)) {
-                fds[n] = sink.backlog.fd();
-                events[n] = Poller.WRITABLE;
-                polled[n++] = null;
-            }
-            due = earlier(due, sink.backlog.dueAt());
+        for (SinkWorker sink : sinks) {
+            due = earlier(due, sink.watch(now));
+            due = earlier(due, sink.drops.dueAt());
         }
         poller.await(fds, events, n, timeoutMillis(due, now), ready);
-        for (int i = 0; i < n; i++) {
-            if (ready[i] && polled[i] != null) {
-                read(polled[i]);
-            }
-            polled[i] = null; // an ended source is not kept alive here
-        }
-        beforeWrites.run();
+        long wall = 0;
         now = System.nanoTime();
-        for (Sink sink : sinks) {
-            sink.deliver(now, scratch, false);
+        for (int i = 0; i < n; i++) {
+            Source s = polled[i];
+            polled[i] = null; // an ended source is not kept alive here
+            if (!ready[i]) {
+                continue;
+            }
+            if (events[i] == 0) {
+                s.hungUp = true; // parked now, until its sinks have room
+                continue;
+            }
+            if (wall == 0) {
+                wall = wallNanos.getAsLong();
+            }
+            read(s, wall, now);
         }
+        beforeDeliveries.run();
+        tickAll(System.nanoTime());
         return true;
     }
 
-    /**
-     * kinesin is exiting: one last read of every pipe that has something (held-back ones too,
-     * so their lines are at least counted), a last line without its newline, and a last chance
-     * for every sink to write. What stays undelivered is reported when the sinks close.
-     */
-    void finish() {
+    /** kinesin is exiting and the drain is over: one last read of every pipe still open (held-back ones too). */
+    void lastReads() {
         for (Source s; (s = added.poll()) != null; ) {
             sources.add(s);
         }
         ensure(sources.size());
-        List<Source> open = List.copyOf(sources);
-        for (int i = 0; i < open.size(); i++) {
-            fds[i] = open.get(i).fd;
-            events[i] = Poller.READABLE;
-        }
-        poller.await(fds, events, open.size(), 0, ready);
-        for (int i = 0; i < open.size(); i++) {
-            if (ready[i]) {
-                read(open.get(i));
+        int n = 0;
+        for (Source s : sources) {
+            if (!s.ended) {
+                fds[n] = s.fd;
+                events[n] = Poller.READABLE;
+                polled[n++] = s;
             }
         }
-        for (Source s : sources) {
-            s.finish();
-        }
+        poller.await(fds, events, n, 0, ready);
+        long wall = wallNanos.getAsLong();
         long now = System.nanoTime();
-        for (Sink sink : sinks) {
-            sink.deliver(now, scratch, true);
+        for (int i = 0; i < n; i++) {
+            Source s = polled[i];
+            polled[i] = null;
+            if (ready[i]) {
+                read(s, wall, now);
+            }
+            if (!s.ended) {
+                s.end(); // a writer that outlives its child (a daemon it left) is not waited for
+            }
+        }
+        tickAll(now);
+    }
+
+    /**
+     * kinesin is exiting, its pipes are read: offers what still waits for a queue as queues
+     * get room, until {@code deadline}.
+     *
+     * @return false when nothing waits any more, or at the deadline
+     */
+    boolean offerRound(long deadline) {
+        long now = System.nanoTime();
+        if (sources.isEmpty() || now - deadline >= 0) {
+            return false;
+        }
+        long due = deadline;
+        for (SinkWorker sink : sinks) {
+            due = earlier(due, sink.watch(now));
+            due = earlier(due, sink.drops.dueAt());
+        }
+        poller.await(fds, events, 0, timeoutMillis(due, now), ready);
+        tickAll(System.nanoTime());
+        return true;
+    }
+
+    /** The sinks' time is up: what still waits for a queue is counted as undelivered. */
+    void finish() {
+        for (Source s : sources) {
+            s.giveUp();
+        }
+        sources.clear();
+    }
+
+    private void tickAll(long now) {
+        for (Source s : sources) {
+            s.tick(now);
+        }
+        sources.removeIf(Source::done);
+        for (SinkWorker sink : sinks) {
+            sink.drops.reportIfDue(now);
         }
     }
 
-    private void read(Source s) {
-        int n;
-        try {
-            n = poller.read(s.fd, buffer);
-        } catch (NativeException e) {
-            log.warn("cannot read a child's output; the rest of it is not copied", "service", s.service,
-                    "instance", s.instance, "stream", s.stream.label(), "error", e.getMessage());
-            end(s, e.errno() != EBADF);
-            return;
-        }
-        if (n > 0) {
-            bytesRead += n; // the pump is the only writer
-            s.feed(buffer, n);
-        } else {
-            end(s, true);
-        }
-    }
-
-    private void end(Source s, boolean close) {
-        sources.remove(s);
-        if (close) {
-            Fds.close(s.fd);
-        }
-        s.finish();
-    }
-
-    /** Not read while one of its sinks does not keep up: the child waits, nothing is dropped. */
-    private static boolean heldBack(Source s) {
-        for (Sink sink : s.sinks) {
-            if (sink.backlog.slow()) {
+    private boolean anyOpen() {
+        for (Source s : sources) {
+            if (!s.ended) {
                 return true;
             }
         }
         return false;
     }
 
-    private boolean drained() {
-        if (!sources.isEmpty()) {
-            return false;
-        }
-        for (Sink sink : sinks) {
-            if (!sink.backlog.settled()) {
-                return false;
+    /** Keeps at most {@link #PARKED_MAX} parked sources: the oldest beyond are read to their end, forced. */
+    private void limitParked(long now) {
+        int parked = 0;
+        for (Source s : sources) {
+            if (s.parked()) {
+                if (s.parkedSeq == 0) {
+                    s.parkedSeq = ++parkedSeq;
+                }
+                parked++;
             }
         }
-        return true;
+        while (parked > PARKED_MAX) {
+            Source oldest = null;
+            for (Source s : sources) {
+                if (s.parked() && (oldest == null || s.parkedSeq < oldest.parkedSeq)) {
+                    oldest = s;
+                }
+            }
+            oldest.force();
+            long wall = wallNanos.getAsLong();
+            while (!oldest.ended) { // its writers are gone: reads end, they never wait
+                read(oldest, wall, now);
+            }
+            parked--;
+        }
+    }
+
+    private void read(Source s, long wall, long now) {
+        int n;
+        try {
+            n = poller.read(s.fd, READ_BYTES);
+        } catch (NativeException e) {
+            log.warn("cannot read a child's output; the rest of it is not copied", "service", s.origin.service(),
+                    "instance", s.origin.instance(), "stream", s.origin.stream().label(), "error", e.getMessage());
+            endOfFile(s, e.errno() != EBADF);
+            return;
+        }
+        if (n > 0) {
+            bytesRead += n; // the pump is the only writer
+            s.feed(poller, n, wall, now);
+        } else {
+            endOfFile(s, true);
+        }
+    }
+
+    private void endOfFile(Source s, boolean close) {
+        s.end(); // first: if it throws, the next round finds the end of file again
+        if (close && s.ended) {
+            Fds.close(s.fd);
+        }
     }
 
     private static long earlier(long a, long b) {

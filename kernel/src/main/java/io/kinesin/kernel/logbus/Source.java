@@ -1,92 +1,327 @@
 package io.kinesin.kernel.logbus;
 
-import java.util.Arrays;
-import java.util.List;
+import io.kinesin.kernel.process.Poller;
 
-/** One pipe a child writes to: its lines and where they go. Used by the pump thread only. */
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
+
+/**
+ * One pipe a child writes to, and the batch its lines are gathered in. Reads are framed into
+ * lines (never split, never merged; a line longer than the maximum is cut, each piece but the
+ * last flagged, and never inside a UTF-8 character), each stamped with the time it was read
+ * (strictly increasing), and sealed into a {@link Batch} by the stream's {@link Output.Buffer}.
+ * A sealed batch goes to every sink of the stream; a full queue either holds the source back
+ * ({@code block}: not read until there is room) or drops the batch for that sink ({@code drop}).
+ * Used by the pump thread only; every step leaves the state whole, so a pump restarted after a
+ * failure goes on where it was.
+ */
 final class Source {
 
-    /** Longer lines are cut here; the rest continues as the next line. */
-    static final int MAX_LINE = 64 * 1024;
+    private static final int INITIAL_BYTES = 1024;
+    /** A buffer bigger than this shrinks back once its source has been quiet for {@link #QUIET_NANOS}. */
+    private static final int SHRINK_ABOVE = 64 * 1024;
+    private static final long QUIET_NANOS = 1_000_000_000L;
 
     final int fd;
-    final String service;
-    final int instance;
-    /** {@code web} or {@code web.2}, as bytes: the prefix of every prefixed line, encoded once. */
-    final byte[] displayBytes;
-    final Stream stream;
-    final List<Sink> sinks;
-    private byte[] partial = new byte[256];
-    private int partialLength;
+    final Batch.Origin origin;
+    private final SinkWorker[] sinks;
+    private final long allSinks;
+    private final Output.Overflow overflow;
+    private final int maxLine;
+    private final int batchLines;
+    private final int batchBytes;
+    private final long flushNanos;
+    private final LogCounters.Read counted;
 
-    Source(int fd, String service, int instance, String display, Stream stream, List<Sink> sinks) {
-        this.fd = fd;
-        this.service = service;
-        this.instance = instance;
-        this.displayBytes = display.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        this.stream = stream;
-        this.sinks = sinks;
+    /** {@code [base, lineStart)}: the batch's lines, each with its newline; {@code [lineStart, len)}: a partial line. */
+    private byte[] buf = new byte[INITIAL_BYTES];
+    private int base;
+    private int lineStart;
+    /** Framed up to here. */
+    private int scanned;
+    private int len;
+    private int count;
+    private int[] ends = new int[16];
+    private long[] at = new long[16];
+    private boolean[] cut;
+    private long lastAt;
+    private long readAt;
+    private long lastRead = System.nanoTime();
+    private long firstLineNanos;
+    private int uncountedLines;
+
+    /** Batches not yet in every sink's queue, oldest first. */
+    private final ArrayDeque<Delivery> pending = new ArrayDeque<>();
+    /** Every writer has closed the pipe (seen while held back): the child has ended. */
+    boolean hungUp;
+    /** At end of file (or kinesin's last read): nothing more comes; the fd is the pump's to close. */
+    boolean ended;
+    /** When it was parked (held back with its writer gone), to pick the oldest; 0: not yet. */
+    long parkedSeq;
+    /** Too many ended children wait: what does not fit in a queue now is dropped. */
+    private boolean forced;
+    /** kinesin is exiting: what does not fit in a queue now is undelivered. */
+    private boolean exiting;
+
+    private static final class Delivery {
+        final Batch batch;
+        /** Bit k set: sinks[k] has not taken it yet. */
+        long left;
+
+        Delivery(Batch batch, long left) {
+            this.batch = batch;
+            this.left = left;
+        }
     }
 
-    /** Frames {@code data[0, length)} into lines and hands each complete one to the sinks. */
-    void feed(byte[] data, int length) {
-        int start = 0;
-        for (int i = 0; i < length; i++) {
-            if (data[i] == '\n') {
-                if (partialLength > 0) {
-                    append(data, start, i - start);
-                    emit(partial, 0, partialLength);
-                    partialLength = 0;
-                } else {
-                    emit(data, start, i - start);
-                }
-                start = i + 1;
-            }
+    Source(int fd, Batch.Origin origin, SinkWorker[] sinks, Output output, int maxLine, LogCounters counters) {
+        if (sinks.length > 64) {
+            throw new IllegalArgumentException("a stream can go to at most 64 sinks");
         }
-        if (start < length) {
-            append(data, start, length - start);
+        this.fd = fd;
+        this.origin = origin;
+        this.sinks = sinks;
+        this.allSinks = sinks.length == 64 ? -1L : (1L << sinks.length) - 1;
+        this.overflow = output.overflow();
+        this.maxLine = maxLine;
+        this.batchLines = output.buffer().lines();
+        this.batchBytes = output.buffer().bytes();
+        this.flushNanos = output.buffer().flush().toNanos();
+        this.counted = counters.readCounter(origin.service(), origin.stream());
+    }
+
+    /** Not to be read: a sink's queue is full and the stream blocks. A hang-up still wakes it. */
+    boolean held() {
+        return !pending.isEmpty();
+    }
+
+    /**
+     * Held back after its writer ended: not even polled (a hang-up would wake the pump for
+     * ever) until its sinks have room. The pipe keeps what the child left, and the fd stays
+     * open meanwhile, so the pump keeps only a few such sources ({@link Pump#PARKED_MAX}).
+     */
+    boolean parked() {
+        return held() && (hungUp || ended);
+    }
+
+    /** Nothing left to read and nothing waiting: the pump forgets it. */
+    boolean done() {
+        return ended && pending.isEmpty();
+    }
+
+    /** When the batch being gathered must go out even if no more lines come; MAX_VALUE: never. */
+    long flushDue() {
+        return count > 0 && flushNanos > 0 ? firstLineNanos + flushNanos : Long.MAX_VALUE;
+    }
+
+    /**
+     * Takes {@code n} bytes the poller just read from this source's pipe and frames them.
+     *
+     * @param wallNanos when they were read, in nanoseconds since the epoch
+     */
+    void feed(Poller poller, int n, long wallNanos, long now) {
+        room(n);
+        poller.copyRead(n, buf, len);
+        len += n;
+        readAt = wallNanos;
+        lastRead = now;
+        counted.bytes.addAndGet(n);
+        frame();
+    }
+
+    /**
+     * Once per pump round: frames what a failed round left, sends out a batch that is due
+     * ({@code flush} zero: any batch, at the end of the read that brought it), and offers
+     * what waits for a queue again.
+     */
+    void tick(long now) {
+        frame();
+        if (count > 0 && (flushNanos == 0 || now - firstLineNanos >= flushNanos)) {
+            seal();
+        }
+        deliver();
+        if (buf.length > SHRINK_ABOVE && count == 0 && now - lastRead > QUIET_NANOS && len - base <= INITIAL_BYTES) {
+            byte[] small = Arrays.copyOfRange(buf, base, base + INITIAL_BYTES);
+            lineStart -= base;
+            scanned -= base;
+            len -= base;
+            base = 0;
+            buf = small;
         }
     }
 
     /** End of file: a last line without its newline still counts. */
-    void finish() {
-        if (partialLength > 0) {
-            emit(partial, 0, partialLength);
-            partialLength = 0;
+    void end() {
+        frame();
+        if (len > lineStart) {
+            room(1);
+            buf[len++] = '\n';
+            frame();
         }
+        if (count > 0) {
+            seal();
+        }
+        ended = true; // last: if anything above throws, the pump finds the end of file again
+        deliver();
     }
 
-    private void append(byte[] data, int offset, int length) {
-        while (length > 0) {
-            int room = MAX_LINE - partialLength;
-            if (room == 0) {
-                emit(partial, 0, partialLength);
-                partialLength = 0;
-                room = MAX_LINE;
+    /** From now on, what a full queue does not take is dropped for that sink (too many ended children wait). */
+    void force() {
+        forced = true;
+        deliver();
+    }
+
+    /** kinesin is exiting and the sinks' time is up: what waits is counted as undelivered. */
+    void giveUp() {
+        exiting = true;
+        if (!ended) {
+            end();
+        }
+        deliver();
+    }
+
+    private void frame() {
+        if (scanned == len) {
+            return;
+        }
+        try {
+            while (scanned < len) {
+                int limit = Math.min(len, lineStart + maxLine + 1);
+                int nl = indexOfNewline(buf, scanned, limit);
+                if (nl >= 0) {
+                    scanned = nl + 1;
+                    complete(nl, false);
+                } else if (limit - lineStart > maxLine) {
+                    // maxLine bytes and one more, none a newline: cut, and go on with the rest as the next line
+                    int at = cutPoint(lineStart + maxLine);
+                    System.arraycopy(buf, at, buf, at + 1, len - at);
+                    buf[at] = '\n';
+                    len++;
+                    scanned = at + 1;
+                    complete(at, true);
+                } else {
+                    scanned = limit;
+                }
             }
-            int n = Math.min(room, length);
-            if (partialLength + n > partial.length) {
-                partial = Arrays.copyOf(partial, Math.min(MAX_LINE, Math.max(partialLength + n, partial.length * 2)));
+        } finally {
+            if (uncountedLines > 0) {
+                counted.lines.addAndGet(uncountedLines);
+                uncountedLines = 0;
             }
-            System.arraycopy(data, offset, partial, partialLength, n);
-            partialLength += n;
-            offset += n;
-            length -= n;
         }
     }
 
-    private void emit(byte[] line, int offset, int length) {
-        while (length > MAX_LINE) {
-            emitOne(line, offset, MAX_LINE);
-            offset += MAX_LINE;
-            length -= MAX_LINE;
+    private static int indexOfNewline(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
         }
-        emitOne(line, offset, length);
+        return -1;
     }
 
-    private void emitOne(byte[] line, int offset, int length) {
-        for (Sink sink : sinks) {
-            sink.append(this, line, offset, length);
+    /**
+     * Where to cut a line that is too long: at the maximum, or before a UTF-8 character the
+     * maximum would split, so that no piece ends in half a character.
+     */
+    private int cutPoint(int at) {
+        if ((buf[at] & 0xC0) != 0x80) {
+            return at; // the next byte does not continue a character
         }
+        for (int k = at - 1; k > lineStart && k >= at - 3; k--) {
+            int b = buf[k] & 0xFF;
+            if ((b & 0xC0) == 0x80) {
+                continue;
+            }
+            int length = b >= 0xF8 ? 0 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
+            return length > 0 && k + length > at ? k : at;
+        }
+        return at;
+    }
+
+    private void complete(int newline, boolean isCut) {
+        if (count == ends.length) {
+            ends = Arrays.copyOf(ends, count * 2);
+            at = Arrays.copyOf(at, count * 2);
+            if (cut != null) {
+                cut = Arrays.copyOf(cut, count * 2);
+            }
+        }
+        ends[count] = newline - base;
+        long t = readAt > lastAt ? readAt : lastAt + 1;
+        lastAt = t;
+        at[count] = t;
+        if (isCut) {
+            if (cut == null) {
+                cut = new boolean[ends.length];
+            }
+            cut[count] = true;
+        }
+        if (count == 0 && flushNanos > 0) {
+            firstLineNanos = System.nanoTime();
+        }
+        count++;
+        lineStart = newline + 1;
+        uncountedLines++;
+        if (count >= batchLines || lineStart - base >= batchBytes) {
+            seal();
+        }
+    }
+
+    private void seal() {
+        Batch b = new Batch(origin, Arrays.copyOfRange(buf, base, lineStart), count, Arrays.copyOf(ends, count),
+                Arrays.copyOf(at, count), cut == null ? null : Arrays.copyOf(cut, count));
+        pending.add(new Delivery(b, allSinks)); // if this throws, the lines are still here to seal again
+        base = lineStart;
+        count = 0;
+        cut = null;
+        deliver();
+    }
+
+    /** Offers waiting batches, oldest first; a sink that refuses one gets none of the later ones this time. */
+    private void deliver() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        long refused = 0;
+        for (Iterator<Delivery> it = pending.iterator(); it.hasNext(); ) {
+            Delivery d = it.next();
+            for (long bits = d.left; bits != 0; bits &= bits - 1) {
+                int k = Long.numberOfTrailingZeros(bits);
+                long bit = 1L << k;
+                SinkWorker sink = sinks[k];
+                if ((refused & bit) == 0 && sink.offer(d.batch)) {
+                    d.left &= ~bit;
+                } else if (exiting) {
+                    sink.unqueued(d.batch.size());
+                    d.left &= ~bit;
+                } else if (overflow == Output.Overflow.DROP || forced) {
+                    sink.drops.add(origin, d.batch.size(), forced ? "queue full; the writer has ended" : "queue full");
+                    d.left &= ~bit;
+                } else {
+                    refused |= bit; // block: it waits, and the pipe is not read meanwhile
+                }
+            }
+            if (d.left == 0) {
+                it.remove();
+            }
+        }
+    }
+
+    /** Makes room for {@code n} more bytes and the newlines that cuts may add. */
+    private void room(int n) {
+        int need = n + n / maxLine + 2;
+        if (len + need <= buf.length) {
+            return;
+        }
+        int keep = len - base;
+        byte[] to = base > 0 && keep + need <= buf.length ? buf : new byte[Math.max(keep + need, buf.length * 2)];
+        System.arraycopy(buf, base, to, 0, keep);
+        lineStart -= base;
+        scanned -= base;
+        len = keep;
+        base = 0;
+        buf = to;
     }
 }

@@ -68,6 +68,28 @@ public final class PluginBinding {
         }
     }
 
+    /**
+     * Makes a bound sink's {@link io.kinesin.spi.LogSink}, within the kernel's deadline.
+     *
+     * @throws ConfigException naming the sink, when the plugin refuses or fails
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static io.kinesin.spi.LogSink create(BoundSink sink, io.kinesin.spi.PluginContext context) throws ConfigException {
+        LogSinkFactory factory = sink.factory();
+        try {
+            io.kinesin.spi.LogSink made = Bounded.call(() -> (io.kinesin.spi.LogSink) factory.create(sink.config(), context),
+                    Bounded.CREATE, "plugin " + sink.plugin() + ": create()");
+            if (made == null) {
+                throw new ConfigException("sinks." + sink.name(), "plugin " + sink.plugin() + " made no sink (create() returned null)");
+            }
+            return made;
+        } catch (ConfigException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ConfigException("sinks." + sink.name(), "plugin " + sink.plugin() + " cannot make it: " + e.getMessage());
+        }
+    }
+
     private static ConfigException unknownKind(PluginKind kind, ConfigLoader.PluginUse use, Plugins plugins, PluginsDir dir) {
         List<String> all = new ArrayList<>(List.of("console", "file"));
         all.addAll(plugins.types(kind));

@@ -118,15 +118,26 @@ public final class Poller implements AutoCloseable {
      * @return the byte count; 0 at end of file
      */
     public int read(int fd, byte[] into) {
+        int n = read(fd, into.length);
+        copyRead(n, into, 0);
+        return n;
+    }
+
+    /**
+     * Reads what is there, up to {@code max} bytes and the buffer's size, into the poller's own
+     * buffer, where {@link #copyRead} takes it: the caller sizes its array after the read.
+     *
+     * @return the byte count; 0 at end of file
+     */
+    public int read(int fd, int max) {
         while (true) {
             long n;
             try {
-                n = (long) Libc.Io.READ.invokeExact(callState, fd, readBuffer, Math.min(readBuffer.byteSize(), into.length));
+                n = (long) Libc.Io.READ.invokeExact(callState, fd, readBuffer, Math.min(readBuffer.byteSize(), (long) max));
             } catch (Throwable t) {
                 throw Libc.rethrow(t);
             }
             if (n >= 0) {
-                MemorySegment.copy(readBuffer, ValueLayout.JAVA_BYTE, 0, into, 0, (int) n);
                 return (int) n;
             }
             int errno = Libc.errno(callState);
@@ -134,6 +145,11 @@ public final class Poller implements AutoCloseable {
                 throw new NativeException("read(" + fd + ")", errno);
             }
         }
+    }
+
+    /** Copies the first {@code n} bytes of the last {@link #read(int, int)} to {@code into[offset, offset + n)}. */
+    public void copyRead(int n, byte[] into, int offset) {
+        MemorySegment.copy(readBuffer, ValueLayout.JAVA_BYTE, 0, into, offset, n);
     }
 
     private void ensure(int n) {

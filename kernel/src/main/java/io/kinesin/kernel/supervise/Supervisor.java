@@ -2,7 +2,6 @@ package io.kinesin.kernel.supervise;
 
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.logbus.LogBus;
-import io.kinesin.kernel.logbus.Stream;
 import io.kinesin.kernel.process.Fds;
 import io.kinesin.kernel.process.NativeException;
 import io.kinesin.kernel.process.ProcSelf;
@@ -15,6 +14,7 @@ import io.kinesin.kernel.process.Spawner;
 import io.kinesin.kernel.process.Terminal;
 import io.kinesin.spi.ExitStatus;
 import io.kinesin.spi.Signal;
+import io.kinesin.spi.Stream;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -70,6 +70,7 @@ public final class Supervisor implements Effects {
 
     private final Log log;
     private final LogBus bus;
+    private final Duration logFlush;
     private final Spawner spawner = new Spawner();
     private final Reaper reaper;
     private final Optional<JobControl> jobControl;
@@ -91,12 +92,25 @@ public final class Supervisor implements Effects {
      * @param terminal the controlling terminal to hand the one child of the {@code --} mode, if any
      */
     public Supervisor(Plan plan, Log log, LogBus bus, Optional<Terminal> terminal) {
-        this(plan, log, bus, terminal, SignalCatcher::install, Processes::kill);
+        this(plan, log, bus, LogBus.DEFAULT_FLUSH, terminal);
+    }
+
+    /**
+     * @param logFlush how long the bus's sinks get to deliver what they hold when kinesin exits
+     *                 ({@code kinesin.shutdown.flush})
+     */
+    public Supervisor(Plan plan, Log log, LogBus bus, Duration logFlush, Optional<Terminal> terminal) {
+        this(plan, log, bus, logFlush, terminal, SignalCatcher::install, Processes::kill);
     }
 
     Supervisor(Plan plan, Log log, LogBus bus, Optional<Terminal> terminal, SignalSource signals, Kill kill) {
+        this(plan, log, bus, LogBus.DEFAULT_FLUSH, terminal, signals, kill);
+    }
+
+    Supervisor(Plan plan, Log log, LogBus bus, Duration logFlush, Optional<Terminal> terminal, SignalSource signals, Kill kill) {
         this.log = log;
         this.bus = bus;
+        this.logFlush = logFlush;
         this.signals = signals;
         this.kill = kill;
         this.jobControl = terminal.map(t -> new JobControl(t, log));
@@ -161,7 +175,7 @@ public final class Supervisor implements Effects {
             publishStatus();
         }
         if (bus != null) {
-            bus.close(OUTPUT_DRAIN); // every line the children wrote, before kinesin exits
+            bus.close(OUTPUT_DRAIN, logFlush); // every line the children wrote, before kinesin exits
         }
         return supervision.exitStatus();
     }
@@ -179,6 +193,9 @@ public final class Supervisor implements Effects {
             case Event.Received r -> {
                 if (r.signal().equals(Signal.CONT)) {
                     jobControl.ifPresent(JobControl::continued);
+                }
+                if (r.signal().equals(Signal.HUP) && bus != null) {
+                    bus.reopen(); // sinks reopen their files on their own threads; HUP is still forwarded
                 }
                 supervision.onSignal(r.signal());
             }

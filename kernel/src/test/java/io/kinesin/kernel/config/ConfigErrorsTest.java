@@ -246,8 +246,6 @@ class ConfigErrorsTest {
                 .isEqualTo("kinesin.http: not in this version of kinesin yet (the HTTP endpoint); remove http");
         assertThat(web("ready: { notify: systemd }"))
                 .isEqualTo("services.web.ready.notify: readiness by systemd is not in this version of kinesin yet; use none");
-        assertThat(web("stdout: { sinks: [console], buffer: { lines: 512 } }"))
-                .isEqualTo("services.web.stdout.buffer: not in this version of kinesin yet (output buffering (buffer)); remove buffer");
     }
 
     @Test

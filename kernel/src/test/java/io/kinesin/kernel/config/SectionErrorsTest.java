@@ -34,6 +34,10 @@ class SectionErrorsTest {
         assertThat(yaml("kinesin: { log: { levle: info } }\n" + WEB)).isEqualTo("kinesin.log.levle: unknown key; did you mean \"level\"?");
         assertThat(yaml("kinesin: { log: { output: syslog } }\n" + WEB))
                 .isEqualTo("kinesin.log.output: unknown output \"syslog\"; expected stderr, stdout");
+        assertThat(yaml("kinesin: { log: { max-line: 16 } }\n" + WEB))
+                .isEqualTo("kinesin.log.max-line: a maximum line of 16B is out of range; expected 64B to 1MiB");
+        assertThat(yaml("kinesin: { log: { max-line: 64KB } }\n" + WEB)).isEqualTo("kinesin.log.max-line: \"64KB\" is not a size;"
+                + " expected e.g. 64KiB, 8MiB, 1GiB (1KiB = 1024 bytes) or a number of bytes");
     }
 
     @Test
@@ -51,6 +55,12 @@ class SectionErrorsTest {
                 .isEqualTo("kinesin.shutdown.signals: the ladder needs at least one signal, e.g. [TERM, KILL]");
         assertThat(yaml("kinesin: { shutdown: { timeout: 0s } }\n" + WEB))
                 .isEqualTo("kinesin.shutdown.timeout: the wait after each ladder step must be > 0");
+        assertThat(yaml("kinesin: { shutdown: { flush: soon } }\n" + WEB))
+                .startsWith("kinesin.shutdown.flush: \"soon\" is not a duration");
+        assertThat(yaml("kinesin: { shutdown: { flsh: 5s } }\n" + WEB))
+                .isEqualTo("kinesin.shutdown.flsh: unknown key; did you mean \"flush\"?");
+        assertThat(web("stop: { signals: [TERM], flush: 5s }"))
+                .as("flush is kinesin's, not a service's").startsWith("services.web.stop.flush: unknown key");
     }
 
     @Test
@@ -69,10 +79,16 @@ class SectionErrorsTest {
                 .isEqualTo("sinks.c.stream: unknown stream \"stdlog\"; expected stdout, stderr");
         assertThat(yaml("sinks: { f: { type: file } }\n" + WEB)).isEqualTo("sinks.f.path: a file sink needs the path of its file");
         assertThat(yaml("sinks: { c: { type: console, colour: true } }\n" + WEB))
-                .isEqualTo("sinks.c.colour: unknown key; expected one of format, stream, type");
+                .isEqualTo("sinks.c.colour: unknown key; expected one of format, queue, stream, type");
         assertThat(yaml("sinks: { f: { path: /tmp/x.log } }\n" + WEB)).isEqualTo("sinks.f.type: every sink needs a type: console, file, or a plugin's kind");
         assertThat(yaml("sinks: { f: { type: file, path: /tmp/x.log, rotate: { size: 5MiB } } }\n" + WEB))
                 .isEqualTo("sinks.f.rotate: not in this version of kinesin yet (log rotation); remove rotate");
+        assertThat(yaml("sinks: { f: { type: file, path: /tmp/x.log, queue: { bytes: 1KiB } } }\n" + WEB))
+                .isEqualTo("sinks.f.queue.bytes: a queue of 1KiB is out of range; expected 4KiB to 1GiB");
+        assertThat(yaml("sinks: { f: { type: file, path: /tmp/x.log, queue: { lines: 5 } } }\n" + WEB))
+                .startsWith("sinks.f.queue.lines: unknown key");
+        assertThat(yaml("sinks: { c: { type: console, queue: { bytes: lots } } }\n" + WEB))
+                .startsWith("sinks.c.queue.bytes: \"lots\" is not a size");
     }
 
     @Test
@@ -83,7 +99,21 @@ class SectionErrorsTest {
         assertThat(web("stderr: { sinks: console }"))
                 .isEqualTo("services.web.stderr.sinks: \"console\" is not a list of sink names, e.g. [console]");
         assertThat(web("stdout: { overflow: drop }"))
-                .isEqualTo("services.web.stdout.overflow: not in this version of kinesin yet (output buffering (overflow)); remove overflow");
+                .isEqualTo("services.web.stdout.sinks: list where the lines go, e.g. sinks: [console]");
+        assertThat(web("stdout: { sinks: [console], overflow: lose }"))
+                .isEqualTo("services.web.stdout.overflow: unknown overflow \"lose\"; expected block, drop");
+        assertThat(web("stdout: { sinks: [console], buffer: { lines: 0 } }"))
+                .isEqualTo("services.web.stdout.buffer.lines: \"0\" is not a line count; expected 1 to 1000000");
+        assertThat(web("stdout: { sinks: [console], buffer: { lnes: 10 } }"))
+                .isEqualTo("services.web.stdout.buffer.lnes: unknown key; did you mean \"lines\"?");
+        assertThat(web("stderr: { sinks: [console], buffer: { bytes: 64KB } } "))
+                .startsWith("services.web.stderr.buffer.bytes: \"64KB\" is not a size");
+        assertThat(web("stderr: { sinks: [console], buffer: { bytes: 1GiB } } "))
+                .isEqualTo("services.web.stderr.buffer.bytes: a batch of 1GiB is out of range; expected 1B to 16MiB");
+        assertThat(web("stdout: { sinks: [console], buffer: { flush: later } }"))
+                .startsWith("services.web.stdout.buffer.flush: \"later\" is not a duration");
+        assertThat(web("stdout: { sinks: [console], buffer: 5 }"))
+                .startsWith("services.web.stdout.buffer: \"5\" is not a buffer");
         assertThat(web("stdin: \"file:\"")).isEqualTo("services.web.stdin: unknown stdin \"file:\"; expected null, inherit or file:/path");
     }
 

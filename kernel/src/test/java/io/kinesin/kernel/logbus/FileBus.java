@@ -2,6 +2,7 @@ package io.kinesin.kernel.logbus;
 
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.Fds;
+import io.kinesin.spi.Stream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,9 +30,22 @@ final class FileBus {
     private long sent;
 
     FileBus(Path dir, SinkSpec.Format format) {
+        this(dir, format, BusSettings.DEFAULT);
+    }
+
+    FileBus(Path dir, SinkSpec.Format format, BusSettings settings) {
         this.file = dir.resolve("out.log");
-        this.bus = new LogBus(List.of(new SinkSpec("file", SinkSpec.Kind.FILE, -1, file.toString(), format)),
-                new Log(Log.Format.LOGFMT, Log.Level.WARN, logged));
+        this.bus = bus(new Log(Log.Format.LOGFMT, Log.Level.WARN, logged), settings,
+                new SinkSpec("file", SinkSpec.Kind.FILE, -1, file.toString(), format));
+    }
+
+    /** A bus with these built-in sinks. */
+    static LogBus bus(Log log, BusSettings settings, SinkSpec... sinks) {
+        return new LogBus(SinkSpec.openAll(List.of(sinks)), settings, log);
+    }
+
+    static LogBus bus(Log log, SinkSpec... sinks) {
+        return bus(log, BusSettings.DEFAULT, sinks);
     }
 
     int attach(String service) {
@@ -83,9 +97,9 @@ final class FileBus {
         }
     }
 
-    /** Drains the bus (bounded by {@code drain}) and returns the sink file's bytes. */
+    /** Drains the bus (bounded by {@code drain}, then as long again for the sink) and returns the sink file's bytes. */
     byte[] closeAndRead(Duration drain) {
-        bus.close(drain);
+        bus.close(drain, drain);
         return bytes();
     }
 

@@ -40,8 +40,8 @@ class PumpRestartTest {
     }
 
     private LogBus bus(Path file, Runnable beforeWrites) {
-        return new LogBus(List.of(new SinkSpec("file", SinkSpec.Kind.FILE, -1, file.toString(), SinkSpec.Format.RAW)),
-                new Log(Log.Format.LOGFMT, Log.Level.WARN, logged), 8 << 20, beforeWrites);
+        return new LogBus(SinkSpec.openAll(List.of(new SinkSpec("file", SinkSpec.Kind.FILE, -1, file.toString(), SinkSpec.Format.RAW))),
+                BusSettings.DEFAULT, new Log(Log.Format.LOGFMT, Log.Level.WARN, logged), LogBus::wallNanos, beforeWrites);
     }
 
     static Stream<Supplier<Throwable>> failures() {
@@ -62,7 +62,7 @@ class PumpRestartTest {
                 sneakyThrow(injected);
             }
         });
-        int fd = bus.attach("web", 0, "web", io.kinesin.kernel.logbus.Stream.STDOUT, List.of("file"));
+        int fd = bus.attach("web", 0, "web", io.kinesin.spi.Stream.STDOUT, List.of("file"));
         try {
             write(fd, "before\n");
             until("the first line is written", () -> read(file).equals("before\n"));
@@ -73,7 +73,7 @@ class PumpRestartTest {
             until("a later line arrives", () -> read(file).endsWith("after\n"));
         } finally {
             Fds.close(fd);
-            bus.close(Duration.ofSeconds(5));
+            bus.close(Duration.ofSeconds(5), Duration.ofSeconds(5));
         }
         assertThat(read(file)).as("the line being written when it failed is kept too").isEqualTo("before\nduring\nafter\n");
         assertThat(logged()).contains("level=error").contains(injected.toString());
@@ -88,7 +88,7 @@ class PumpRestartTest {
                 throw new IllegalStateException("injected bug");
             }
         });
-        int fd = bus.attach("web", 0, "web", io.kinesin.kernel.logbus.Stream.STDOUT, List.of("file"));
+        int fd = bus.attach("web", 0, "web", io.kinesin.spi.Stream.STDOUT, List.of("file"));
         // a child that writes all the time, so that every restart has work at once
         Thread child = Thread.ofPlatform().start(() -> {
             for (int i = 0; i < 10_000 && !Thread.currentThread().isInterrupted(); i++) {
@@ -112,7 +112,7 @@ class PumpRestartTest {
             child.interrupt();
             child.join(5000);
             Fds.close(fd);
-            bus.close(Duration.ofSeconds(5));
+            bus.close(Duration.ofSeconds(5), Duration.ofSeconds(5));
         }
         List<String> ticks = FileBus.lines(Files.readAllBytes(file));
         for (int i = 0; i < ticks.size(); i++) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.Fds;
+import io.kinesin.spi.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,8 +65,8 @@ class SinkFormatTest {
         Path file = dir.resolve("stdout.log");
         int fd = Fds.openAppend(file.toString().getBytes(StandardCharsets.UTF_8));
         ByteArrayOutputStream logged = new ByteArrayOutputStream();
-        LogBus bus = new LogBus(List.of(new SinkSpec("console", SinkSpec.Kind.CONSOLE, fd, null, SinkSpec.Format.PREFIXED)),
-                new Log(Log.Format.LOGFMT, Log.Level.WARN, logged));
+        LogBus bus = FileBus.bus(new Log(Log.Format.LOGFMT, Log.Level.WARN, logged),
+                new SinkSpec("console", SinkSpec.Kind.CONSOLE, fd, null, SinkSpec.Format.PREFIXED));
         try {
             int web = bus.attach("web", 0, "web", Stream.STDOUT, List.of("console"));
             int db = bus.attach("db", 1, "db.1", Stream.STDERR, List.of("console"));
@@ -73,7 +74,7 @@ class SinkFormatTest {
             write(db, "ready\n");
             Fds.close(web);
             Fds.close(db);
-            bus.close(Duration.ofSeconds(5));
+            bus.close(Duration.ofSeconds(5), Duration.ofSeconds(5));
             assertThat(FileBus.lines(Files.readAllBytes(file))).containsExactlyInAnyOrder("web | hello", "db.1 | ready");
             assertThat(logged.size()).isZero();
         } finally {
@@ -86,12 +87,12 @@ class SinkFormatTest {
         Path file = dir.resolve("stdout.log");
         int fd = Fds.openAppend(file.toString().getBytes(StandardCharsets.UTF_8));
         try {
-            LogBus bus = new LogBus(List.of(new SinkSpec("console", SinkSpec.Kind.CONSOLE, fd, null, SinkSpec.Format.RAW)),
-                    new Log(Log.Format.LOGFMT, Log.Level.WARN, new ByteArrayOutputStream()));
+            LogBus bus = FileBus.bus(new Log(Log.Format.LOGFMT, Log.Level.WARN, new ByteArrayOutputStream()),
+                    new SinkSpec("console", SinkSpec.Kind.CONSOLE, fd, null, SinkSpec.Format.RAW));
             int web = bus.attach("web", 0, "web", Stream.STDOUT, List.of("console"));
             write(web, "child\n");
             Fds.close(web);
-            bus.close(Duration.ofSeconds(5));
+            bus.close(Duration.ofSeconds(5), Duration.ofSeconds(5));
             write(fd, "kinesin's own stdout still works\n"); // kinesin's fd 1 outlives the bus
             assertThat(Files.readString(file)).isEqualTo("child\nkinesin's own stdout still works\n");
         } finally {
@@ -181,14 +182,13 @@ class SinkFormatTest {
     void oneSourceCanFeedSeveralSinksEachInItsOwnFormat() throws Exception {
         Path rawFile = dir.resolve("raw.log");
         Path jsonFile = dir.resolve("json.log");
-        LogBus bus = new LogBus(List.of(
+        LogBus bus = FileBus.bus(new Log(Log.Format.LOGFMT, Log.Level.WARN, new ByteArrayOutputStream()),
                 new SinkSpec("raw", SinkSpec.Kind.FILE, -1, rawFile.toString(), SinkSpec.Format.RAW),
-                new SinkSpec("json", SinkSpec.Kind.FILE, -1, jsonFile.toString(), SinkSpec.Format.JSON)),
-                new Log(Log.Format.LOGFMT, Log.Level.WARN, new ByteArrayOutputStream()));
+                new SinkSpec("json", SinkSpec.Kind.FILE, -1, jsonFile.toString(), SinkSpec.Format.JSON));
         int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("raw", "json"));
         write(fd, "to both\n");
         Fds.close(fd);
-        bus.close(Duration.ofSeconds(5));
+        bus.close(Duration.ofSeconds(5), Duration.ofSeconds(5));
         assertThat(Files.readString(rawFile)).isEqualTo("to both\n");
         assertThat(JSON.readTree(Files.readString(jsonFile)).get("line").asText()).isEqualTo("to both");
     }

@@ -1,0 +1,101 @@
+package io.kinesin.kernel.logbus;
+
+import io.kinesin.spi.LogLine;
+import io.kinesin.spi.Stream;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.RandomAccess;
+
+/**
+ * Consecutive lines of one stream of one instance, as the pump framed them: what a sink's
+ * queue holds and what {@link io.kinesin.spi.LogSink#write} gets. The lines sit in one array,
+ * each followed by a newline, so that a sink writing them as they are writes the array; plugin
+ * sinks see them as {@link LogLine}s, made (and their bytes copied) on each {@link #get}.
+ * Immutable once the pump hands it over, and shared by every sink of the stream.
+ */
+final class Batch extends AbstractList<LogLine> implements RandomAccess {
+
+    /** Whose lines these are. */
+    record Origin(String service, int instance, Stream stream, byte[] display, byte[] serviceJson) {
+
+        Origin(String service, int instance, String display, Stream stream) {
+            this(service, instance, stream, display.getBytes(StandardCharsets.UTF_8), LineEncoder.quoted(service));
+        }
+    }
+
+    private final Origin origin;
+    private final byte[] data;
+    private final int count;
+    /** ends[i]: where line i's newline is; line i starts after line i-1's. */
+    private final int[] ends;
+    /** Nanoseconds since the epoch: when kinesin read the line; strictly increasing within a stream. */
+    private final long[] at;
+    /** null when no line was cut. */
+    private final boolean[] cut;
+
+    Batch(Origin origin, byte[] data, int count, int[] ends, long[] at, boolean[] cut) {
+        this.origin = origin;
+        this.data = data;
+        this.count = count;
+        this.ends = ends;
+        this.at = at;
+        this.cut = cut;
+    }
+
+    Origin origin() {
+        return origin;
+    }
+
+    /** Every line followed by its newline, in {@code [0, length())}. */
+    byte[] data() {
+        return data;
+    }
+
+    int length() {
+        return count == 0 ? 0 : ends[count - 1] + 1;
+    }
+
+    int start(int i) {
+        return i == 0 ? 0 : ends[i - 1] + 1;
+    }
+
+    /** Where line i's text ends (its newline). */
+    int end(int i) {
+        return ends[i];
+    }
+
+    long at(int i) {
+        return at[i];
+    }
+
+    boolean cut(int i) {
+        return cut != null && cut[i];
+    }
+
+    @Override
+    public int size() {
+        return count;
+    }
+
+    @Override
+    public LogLine get(int i) {
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        return new LogLine(origin.service(), origin.instance(), origin.stream(),
+                Instant.ofEpochSecond(0, at[i]), Arrays.copyOfRange(data, start(i), ends[i]), cut(i));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o; // a batch is one handover, not a value
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+}
