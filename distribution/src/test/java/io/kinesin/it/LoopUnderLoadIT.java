@@ -31,7 +31,7 @@ class LoopUnderLoadIT {
         Kinesin.Running k = Kinesin.args("--log-level", "debug", "-t", "5s", "---", "sh", "-c",
                 "i=0; while [ $i -lt " + ORPHANS + " ]; do (true &); i=$((i+1)); done; echo done > " + marker
                         + "; exec sleep 100").pipedStderr().start();
-        Eventually.until("orphans made", () -> Files.exists(marker));
+        Eventually.until("orphans made", Duration.ofSeconds(90), () -> Files.exists(marker)); // 3000 forks on a busy 2-core machine
         Eventually.until("every orphan reaped while stderr is full", Duration.ofSeconds(10),
                 () -> Procs.childrenOf(k.pid()).stream().noneMatch(s -> s.state() == 'Z'));
         assertThat(Procs.childrenOf(k.pid())).as("only the orphan maker is left").hasSize(1);

@@ -184,28 +184,28 @@ public final class Supervisor implements Effects {
         status = new Status(supervision.phase(), Instant.now(), supervision.instances());
     }
 
+    /**
+     * instanceof rather than a pattern switch: a switch over a sealed type links through an
+     * invokedynamic bootstrap the first time it runs, which is the first signal's latency.
+     */
     private void handle(Event event) {
-        switch (event) {
-            case Event.ChildChanged c -> {
-                childPending.set(false);
-                reap();
+        if (event instanceof Event.ChildChanged) {
+            childPending.set(false);
+            reap();
+        } else if (event instanceof Event.Received r) {
+            if (r.signal().equals(Signal.CONT)) {
+                jobControl.ifPresent(JobControl::continued);
             }
-            case Event.Received r -> {
-                if (r.signal().equals(Signal.CONT)) {
-                    jobControl.ifPresent(JobControl::continued);
-                }
-                if (r.signal().equals(Signal.HUP) && bus != null) {
-                    bus.reopen(); // sinks reopen their files on their own threads; HUP is still forwarded
-                }
-                supervision.onSignal(r.signal());
+            if (r.signal().equals(Signal.HUP) && bus != null) {
+                bus.reopen(); // sinks reopen their files on their own threads; HUP is still forwarded
             }
-            case Event.SpawnFor f -> spawnFor(f);
-            case Event.Claim c -> claim(c.pid(), c.exited());
-            case Event.SignalOwned o -> {
-                if (claimed.containsKey(o.pid())) {
-                    signal(o.pid(), o.signal(), true);
-                }
-            }
+            supervision.onSignal(r.signal());
+        } else if (event instanceof Event.SpawnFor f) {
+            spawnFor(f);
+        } else if (event instanceof Event.Claim c) {
+            claim(c.pid(), c.exited());
+        } else if (event instanceof Event.SignalOwned o && claimed.containsKey(o.pid())) {
+            signal(o.pid(), o.signal(), true);
         }
     }
 
