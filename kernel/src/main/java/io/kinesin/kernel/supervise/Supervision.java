@@ -172,7 +172,15 @@ public final class Supervision {
     private void forwardOnly(Signal signal) {
         boolean forwarded = plan.forwarding().forwards(signal);
         Optional<Signal> sent = forwarded ? plan.forwarding().rewritten(signal) : Optional.of(plan.ladder().step(0));
-        instances.forEachLive(i -> instances.send(i, sent, !forwarded));
+        // a plain loop, no lambda: the AOT cache is trained on the --- mode, and linking a new
+        // lambda here would cost the first TERM a few milliseconds
+        for (List<Instance> list : instances.all()) {
+            for (Instance i : list) {
+                if (i.state().hasProcess()) {
+                    instances.send(i, sent, !forwarded);
+                }
+            }
+        }
     }
 
     public void onTimer(Timer timer) {
