@@ -89,15 +89,9 @@ public final class Supervisor implements Effects {
 
     /**
      * @param bus      where children's output goes when a service sends it to sinks; null when none does
-     * @param terminal the controlling terminal to hand the one child of the {@code --} mode, if any
-     */
-    public Supervisor(Plan plan, Log log, LogBus bus, Optional<Terminal> terminal) {
-        this(plan, log, bus, LogBus.DEFAULT_FLUSH, terminal);
-    }
-
-    /**
      * @param logFlush how long the bus's sinks get to deliver what they hold when kinesin exits
      *                 ({@code kinesin.shutdown.flush})
+     * @param terminal the controlling terminal to hand the one child of the {@code --} mode, if any
      */
     public Supervisor(Plan plan, Log log, LogBus bus, Duration logFlush, Optional<Terminal> terminal) {
         this(plan, log, bus, logFlush, terminal, SignalCatcher::install, Processes::kill);
