@@ -24,8 +24,28 @@ import java.util.function.LongSupplier;
  */
 final class Pump {
 
-    /** The most one read takes from one pipe: what a pipe holds by default. */
-    static final int READ_BYTES = 64 * 1024;
+    /** The most one read takes from one pipe: a quarter of a {@link #BIG_PIPE}. */
+    static final int READ_BYTES = 256 * 1024;
+    /** What a pipe holds by default. */
+    static final int PIPE_BYTES = 64 * 1024;
+    /**
+     * A pipe that carries this many bytes within {@link #BUSY_WINDOW} belongs to a child that
+     * writes in bulk: it gets a {@link #BIG_PIPE}, so that the child and the pump take turns less
+     * often. At most {@link #BIG_PIPES_MAX} at a time: the pipe pages a user may have are limited
+     * ({@code /proc/sys/fs/pipe-user-pages-soft}), and children share them.
+     */
+    private static final int BUSY_BYTES = 512 * 1024;
+    private static final long BUSY_WINDOW = 10_000_000;
+    private static final int BIG_PIPE = 1 << 20;
+    private static final int BIG_PIPES_MAX = 8;
+    /**
+     * After a read that emptied a big pipe, the pump leaves it alone this long: the child fills
+     * it meanwhile (it does not block: the pipe is big), and the next read takes more at once
+     * instead of waiting on the pipe's lock while the child writes.
+     */
+    private static final long BIG_PIPE_REST = 250_000;
+    /** A big pipe quiet for this long shrinks back to the default. */
+    private static final long BIG_PIPE_QUIET = 10_000_000_000L;
     /**
      * How many sources held back after their child ended are kept, each with its pipe (and what
      * the child left in it) and an fd. Beyond that the oldest is read to its end and what its
@@ -46,6 +66,7 @@ final class Pump {
     private boolean[] ready = new boolean[0];
     private Source[] polled = new Source[0];
     private long parkedSeq;
+    private int bigPipes;
     private volatile long bytesRead;
 
     Pump(List<SinkWorker> sinks, Queue<Source> added, Poller poller, Runnable beforeDeliveries, LongSupplier wallNanos, Log log) {
@@ -83,6 +104,13 @@ final class Pump {
             due = earlier(due, s.flushDue());
             if (s.ended || s.parked()) {
                 continue;
+            }
+            if (s.restUntil != 0) {
+                if (now - s.restUntil < 0) {
+                    due = earlier(due, s.restUntil);
+                    continue;
+                }
+                s.restUntil = 0;
             }
             fds[n] = s.fd;
             // Held back: polled for nothing but a hang-up (every writer gone: the child ended).
@@ -178,6 +206,10 @@ final class Pump {
     private void tickAll(long now) {
         for (Source s : sources) {
             s.tick(now);
+            if (s.bigPipe && now - s.lastRead() > BIG_PIPE_QUIET && !s.ended && Fds.setPipeSize(s.fd, PIPE_BYTES) > 0) {
+                s.bigPipe = false;
+                bigPipes--;
+            }
         }
         sources.removeIf(Source::done);
         for (SinkWorker sink : sinks) {
@@ -224,7 +256,7 @@ final class Pump {
     private void read(Source s, long wall, long now) {
         int n;
         try {
-            n = poller.read(s.fd, READ_BYTES);
+            n = s.read(poller, READ_BYTES, wall, now);
         } catch (NativeException e) {
             log.warn("cannot read a child's output; the rest of it is not copied", "service", s.origin.service(),
                     "instance", s.origin.instance(), "stream", s.origin.stream().label(), "error", e.getMessage());
@@ -233,7 +265,18 @@ final class Pump {
         }
         if (n > 0) {
             bytesRead += n; // the pump is the only writer
-            s.feed(poller, n, wall, now);
+            if (now - s.windowStart > BUSY_WINDOW) {
+                s.windowStart = now;
+                s.windowBytes = 0;
+            }
+            s.windowBytes += n;
+            if (s.windowBytes >= BUSY_BYTES && !s.bigPipe && bigPipes < BIG_PIPES_MAX && Fds.setPipeSize(s.fd, BIG_PIPE) > 0) {
+                s.bigPipe = true;
+                bigPipes++;
+            }
+            if (s.bigPipe && n < READ_BYTES) {
+                s.restUntil = (now + BIG_PIPE_REST) | 1;
+            }
         } else {
             endOfFile(s, true);
         }
@@ -243,6 +286,10 @@ final class Pump {
         s.end(); // first: if it throws, the next round finds the end of file again
         if (close && s.ended) {
             Fds.close(s.fd);
+        }
+        if (s.bigPipe) {
+            s.bigPipe = false;
+            bigPipes--;
         }
     }
 
