@@ -136,11 +136,7 @@ public final class LogBus implements AutoCloseable {
     }
 
     private void run() {
-        try {
-            Warmup.run();
-        } catch (Throwable t) {
-            log.debug("log bus warm-up failed", "error", t.toString()); // only speed is at stake
-        }
+        pump.warmUp();
         int failures = 0; // in a row, without a round completing in between
         while (true) {
             try {

@@ -67,6 +67,14 @@ final class Pump {
     private Source[] polled = new Source[0];
     private long parkedSeq;
     private int bigPipes;
+    /**
+     * When to run the {@link Warmup} a second time (0: done): the JIT compiles only when a
+     * method's count passes a threshold scaled by how many methods already wait to be compiled,
+     * and that queue is long while kinesin starts; a second pass once it is short gets the hot
+     * path compiled before a burst rather than during it.
+     */
+    private long warmupDue = System.nanoTime() + WARMUP_AGAIN_AFTER;
+    private static final long WARMUP_AGAIN_AFTER = 1_000_000_000L;
     private volatile long bytesRead;
 
     Pump(List<SinkWorker> sinks, Queue<Source> added, Poller poller, Runnable beforeDeliveries, LongSupplier wallNanos, Log log) {
@@ -121,6 +129,14 @@ final class Pump {
             due = earlier(due, sink.watch(now));
             due = earlier(due, sink.drops.dueAt());
         }
+        if (warmupDue != 0 && !closing) {
+            if (now - warmupDue >= 0) {
+                warmupDue = 0;
+                warmUp();
+            } else {
+                due = earlier(due, warmupDue);
+            }
+        }
         poller.await(fds, events, n, timeoutMillis(due, now), ready);
         long wall = 0;
         now = System.nanoTime();
@@ -142,6 +158,15 @@ final class Pump {
         beforeDeliveries.run();
         tickAll(System.nanoTime());
         return true;
+    }
+
+    /** Runs the {@link Warmup}; a failure costs only speed. */
+    void warmUp() {
+        try {
+            Warmup.run();
+        } catch (Throwable t) {
+            log.debug("log bus warm-up failed", "error", t.toString());
+        }
     }
 
     /** kinesin is exiting and the drain is over: one last read of every pipe still open (held-back ones too). */

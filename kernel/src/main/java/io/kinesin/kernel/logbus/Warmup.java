@@ -18,9 +18,9 @@ import java.util.List;
  * children's first burst instead of during it: kinesin runs with C1 only and its AOT cache
  * holds no compiled code, and interpreted framing costs some 50 ms of the first 10 MB a
  * child writes (measured with one child writing 100,000 lines of 100 bytes: 80 ms before,
- * against 25 ms for supervisord). Takes a few milliseconds, on the pump thread, while the
- * first children start; touches nothing of the bus's own (its counters, buffers and sinks are
- * private) but the link to fcntl(2), which a busy pipe needs later.
+ * against 25 ms for supervisord). Takes a few milliseconds, on the pump thread, when it starts
+ * and once more a second later ({@link Pump}); touches nothing of the bus's own (its counters,
+ * buffers and sinks are private) but the link to fcntl(2), which a busy pipe needs later.
  */
 final class Warmup {
 

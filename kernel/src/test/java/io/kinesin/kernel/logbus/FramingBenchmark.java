@@ -134,6 +134,23 @@ public class FramingBenchmark {
         unrouted.tick(now);
     }
 
+    /** Finding every newline of a 64 KiB read, as framing does (one search per line). */
+    @Benchmark
+    public int scan() {
+        int at = next();
+        int end = at + 65536;
+        int lines = 0;
+        for (int i = at; i < end; ) {
+            int nl = Source.indexOfNewline(stream, i, end);
+            if (nl < 0) {
+                break;
+            }
+            lines++;
+            i = nl + 1;
+        }
+        return lines;
+    }
+
     @Benchmark
     public void rawFile() throws Exception {
         flip = !flip;
