@@ -51,7 +51,7 @@ final class Pump {
      * the child left in it) and an fd. Beyond that the oldest is read to its end and what its
      * sinks' queues do not take is dropped, counted: a crash loop must not pile up fds.
      */
-    static final int PARKED_MAX = 32;
+    static final int PARKED_MAX = 16;
     private static final int EBADF = 9;
 
     private final List<SinkWorker> sinks;
