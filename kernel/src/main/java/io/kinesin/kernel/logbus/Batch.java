@@ -14,7 +14,8 @@ import java.util.RandomAccess;
  * queue holds and what {@link io.kinesin.spi.LogSink#write} gets. The lines sit in one array,
  * each followed by a newline, so that a sink writing them as they are writes the array; plugin
  * sinks see them as {@link LogLine}s, made (and their bytes copied) on each {@link #get}.
- * Immutable once the pump hands it over, and shared by every sink of the stream.
+ * Immutable once the pump hands it over, and shared by every sink of the stream; when the last
+ * of them is done with it ({@link #release}), its arrays go back to the {@link Buffers}.
  */
 final class Batch extends AbstractList<LogLine> implements RandomAccess {
 
@@ -35,14 +36,42 @@ final class Batch extends AbstractList<LogLine> implements RandomAccess {
     private final long[] at;
     /** null when no line was cut. */
     private final boolean[] cut;
+    /** Where the arrays go back to; null: not pooled. */
+    private final Buffers buffers;
+    /** Sinks not done with it yet. */
+    private volatile int holders;
 
-    Batch(Origin origin, byte[] data, int count, int[] ends, long[] at, boolean[] cut) {
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Batch> HOLDERS =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Batch.class, "holders");
+
+    /**
+     * @param holders how many sinks it goes to: each calls {@link #release} once when done
+     */
+    Batch(Origin origin, byte[] data, int count, int[] ends, long[] at, boolean[] cut, Buffers buffers, int holders) {
         this.origin = origin;
         this.data = data;
         this.count = count;
         this.ends = ends;
         this.at = at;
         this.cut = cut;
+        this.buffers = buffers;
+        this.holders = holders;
+    }
+
+    Batch(Origin origin, byte[] data, int count, int[] ends, long[] at, boolean[] cut) {
+        this(origin, data, count, ends, at, cut, null, 0);
+    }
+
+    /**
+     * One sink is done with it (written, dropped, or never to be). After the last one, no sink
+     * may look at it again: its arrays hold the next batches. The bus calls this, never a sink.
+     */
+    void release() {
+        if (HOLDERS.decrementAndGet(this) == 0 && buffers != null) {
+            buffers.give(data);
+            buffers.give(ends);
+            buffers.give(at);
+        }
     }
 
     Origin origin() {

@@ -33,6 +33,7 @@ public final class LogBus implements AutoCloseable {
     private final Log log;
     private final BusSettings settings;
     private final LogCounters counters = new LogCounters();
+    private final Buffers buffers = new Buffers();
     private final Map<String, SinkWorker> sinks = new LinkedHashMap<>();
     private final ConcurrentLinkedQueue<Source> added = new ConcurrentLinkedQueue<>();
     private final Runnable beforeDeliveries;
@@ -102,7 +103,7 @@ public final class LogBus implements AutoCloseable {
             sink.start();
         }
         int[] pipe = Fds.pipe();
-        added.add(new Source(pipe[0], origin, targets, output, settings.maxLine(), counters));
+        added.add(new Source(pipe[0], origin, targets, output, settings.maxLine(), counters, buffers));
         poller.wake();
         return pipe[1];
     }
@@ -135,6 +136,7 @@ public final class LogBus implements AutoCloseable {
     }
 
     private void run() {
+        pump.warmUp();
         int failures = 0; // in a row, without a round completing in between
         while (true) {
             try {

@@ -34,7 +34,7 @@ public record Output(List<String> sinks, Buffer buffer, Overflow overflow) {
     public record Buffer(int lines, int bytes, Duration flush) {
 
         public static final int DEFAULT_LINES = 512;
-        public static final int DEFAULT_BYTES = 64 * 1024;
+        public static final int DEFAULT_BYTES = 256 * 1024;
         public static final Buffer DEFAULT = new Buffer(DEFAULT_LINES, DEFAULT_BYTES, Duration.ZERO);
 
         public Buffer {

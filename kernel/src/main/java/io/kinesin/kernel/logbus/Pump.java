@@ -24,14 +24,34 @@ import java.util.function.LongSupplier;
  */
 final class Pump {
 
-    /** The most one read takes from one pipe: what a pipe holds by default. */
-    static final int READ_BYTES = 64 * 1024;
+    /** The most one read takes from one pipe: a quarter of a {@link #BIG_PIPE}. */
+    static final int READ_BYTES = 256 * 1024;
+    /** What a pipe holds by default. */
+    static final int PIPE_BYTES = 64 * 1024;
+    /**
+     * A pipe that carries this many bytes within {@link #BUSY_WINDOW} belongs to a child that
+     * writes in bulk: it gets a {@link #BIG_PIPE}, so that the child and the pump take turns less
+     * often. At most {@link #BIG_PIPES_MAX} at a time: the pipe pages a user may have are limited
+     * ({@code /proc/sys/fs/pipe-user-pages-soft}), and children share them.
+     */
+    private static final int BUSY_BYTES = 512 * 1024;
+    private static final long BUSY_WINDOW = 10_000_000;
+    private static final int BIG_PIPE = 1 << 20;
+    private static final int BIG_PIPES_MAX = 8;
+    /**
+     * After a read that emptied a big pipe, the pump leaves it alone this long: the child fills
+     * it meanwhile (it does not block: the pipe is big), and the next read takes more at once
+     * instead of waiting on the pipe's lock while the child writes.
+     */
+    private static final long BIG_PIPE_REST = 250_000;
+    /** A big pipe quiet for this long shrinks back to the default. */
+    private static final long BIG_PIPE_QUIET = 10_000_000_000L;
     /**
      * How many sources held back after their child ended are kept, each with its pipe (and what
      * the child left in it) and an fd. Beyond that the oldest is read to its end and what its
      * sinks' queues do not take is dropped, counted: a crash loop must not pile up fds.
      */
-    static final int PARKED_MAX = 32;
+    static final int PARKED_MAX = 16;
     private static final int EBADF = 9;
 
     private final List<SinkWorker> sinks;
@@ -46,6 +66,15 @@ final class Pump {
     private boolean[] ready = new boolean[0];
     private Source[] polled = new Source[0];
     private long parkedSeq;
+    private int bigPipes;
+    /**
+     * When to run the {@link Warmup} a second time (0: done): the JIT compiles only when a
+     * method's count passes a threshold scaled by how many methods already wait to be compiled,
+     * and that queue is long while kinesin starts; a second pass once it is short gets the hot
+     * path compiled before a burst rather than during it.
+     */
+    private long warmupDue = System.nanoTime() + WARMUP_AGAIN_AFTER;
+    private static final long WARMUP_AGAIN_AFTER = 1_000_000_000L;
     private volatile long bytesRead;
 
     Pump(List<SinkWorker> sinks, Queue<Source> added, Poller poller, Runnable beforeDeliveries, LongSupplier wallNanos, Log log) {
@@ -84,6 +113,13 @@ final class Pump {
             if (s.ended || s.parked()) {
                 continue;
             }
+            if (s.restUntil != 0) {
+                if (now - s.restUntil < 0) {
+                    due = earlier(due, s.restUntil);
+                    continue;
+                }
+                s.restUntil = 0;
+            }
             fds[n] = s.fd;
             // Held back: polled for nothing but a hang-up (every writer gone: the child ended).
             events[n] = s.held() ? 0 : Poller.READABLE;
@@ -92,6 +128,14 @@ final class Pump {
         for (SinkWorker sink : sinks) {
             due = earlier(due, sink.watch(now));
             due = earlier(due, sink.drops.dueAt());
+        }
+        if (warmupDue != 0 && !closing) {
+            if (now - warmupDue >= 0) {
+                warmupDue = 0;
+                warmUp();
+            } else {
+                due = earlier(due, warmupDue);
+            }
         }
         poller.await(fds, events, n, timeoutMillis(due, now), ready);
         long wall = 0;
@@ -114,6 +158,15 @@ final class Pump {
         beforeDeliveries.run();
         tickAll(System.nanoTime());
         return true;
+    }
+
+    /** Runs the {@link Warmup}; a failure costs only speed. */
+    void warmUp() {
+        try {
+            Warmup.run();
+        } catch (Throwable t) {
+            log.debug("log bus warm-up failed", "error", t.toString());
+        }
     }
 
     /** kinesin is exiting and the drain is over: one last read of every pipe still open (held-back ones too). */
@@ -178,6 +231,10 @@ final class Pump {
     private void tickAll(long now) {
         for (Source s : sources) {
             s.tick(now);
+            if (s.bigPipe && now - s.lastRead() > BIG_PIPE_QUIET && !s.ended && Fds.setPipeSize(s.fd, PIPE_BYTES) > 0) {
+                s.bigPipe = false;
+                bigPipes--;
+            }
         }
         sources.removeIf(Source::done);
         for (SinkWorker sink : sinks) {
@@ -224,7 +281,7 @@ final class Pump {
     private void read(Source s, long wall, long now) {
         int n;
         try {
-            n = poller.read(s.fd, READ_BYTES);
+            n = s.read(poller, READ_BYTES, wall, now);
         } catch (NativeException e) {
             log.warn("cannot read a child's output; the rest of it is not copied", "service", s.origin.service(),
                     "instance", s.origin.instance(), "stream", s.origin.stream().label(), "error", e.getMessage());
@@ -233,7 +290,18 @@ final class Pump {
         }
         if (n > 0) {
             bytesRead += n; // the pump is the only writer
-            s.feed(poller, n, wall, now);
+            if (now - s.windowStart > BUSY_WINDOW) {
+                s.windowStart = now;
+                s.windowBytes = 0;
+            }
+            s.windowBytes += n;
+            if (s.windowBytes >= BUSY_BYTES && !s.bigPipe && bigPipes < BIG_PIPES_MAX && Fds.setPipeSize(s.fd, BIG_PIPE) > 0) {
+                s.bigPipe = true;
+                bigPipes++;
+            }
+            if (s.bigPipe && n < READ_BYTES) {
+                s.restUntil = (now + BIG_PIPE_REST) | 1;
+            }
         } else {
             endOfFile(s, true);
         }
@@ -243,6 +311,10 @@ final class Pump {
         s.end(); // first: if it throws, the next round finds the end of file again
         if (close && s.ended) {
             Fds.close(s.fd);
+        }
+        if (s.bigPipe) {
+            s.bigPipe = false;
+            bigPipes--;
         }
     }
 

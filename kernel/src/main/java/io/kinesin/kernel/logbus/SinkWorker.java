@@ -349,6 +349,7 @@ final class SinkWorker {
         } finally {
             lock.unlock();
         }
+        b.release();
         if (wake) {
             wakePump.run();
         }

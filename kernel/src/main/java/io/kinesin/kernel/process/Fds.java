@@ -163,6 +163,22 @@ public final class Fds {
         return r > 0; // on EINTR or ENOMEM, no: the caller's next poll asks again
     }
 
+    /**
+     * Asks for a pipe that holds {@code bytes} (F_SETPIPE_SZ); the kernel rounds up to pages and
+     * refuses beyond its limits ({@code /proc/sys/fs/pipe-max-size}, the user's pipe pages).
+     *
+     * @return the pipe's size now, or -1 if it was refused
+     */
+    public static int setPipeSize(int fd, int bytes) {
+        MemorySegment state = CALL_STATE.get();
+        try {
+            int r = (int) Libc.Pipes.FCNTL.invokeExact(state, fd, Libc.Pipes.F_SETPIPE_SZ, bytes);
+            return r;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
     /** Whether a write failed because nobody reads the other end any more. */
     public static boolean isBrokenPipe(NativeException e) {
         return e.errno() == EPIPE;

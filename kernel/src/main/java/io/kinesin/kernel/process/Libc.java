@@ -166,6 +166,13 @@ final class Libc {
     static final class Io {
         static final MethodHandle PIPE2 = bindErrno("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         static final MethodHandle READ = bindErrno("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        /**
+         * read(2) straight into a Java array: a critical call (no thread-state change, heap
+         * memory allowed), for a read that cannot block, on a pipe that poll(2) said has data.
+         * No errno: a failure is retried with {@link #READ}.
+         */
+        static final MethodHandle READ_INTO_HEAP = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG),
+                Linker.Option.critical(true));
         static final MethodHandle WRITE = bindErrno("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
         static final MethodHandle CLOSE = bindErrno("close", ints(1));
         static final MethodHandle POLL = bindErrno("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -182,6 +189,17 @@ final class Libc {
         static final int EFD_NONBLOCK = 04000;
 
         private Io() {
+        }
+    }
+
+    /** Pipe sizes: linked only once a busy pipe asks for more room. */
+    static final class Pipes {
+        static final MethodHandle FCNTL = LINKER.downcallHandle(symbol("fcntl").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+        static final int F_SETPIPE_SZ = 1031;
+        static final int F_GETPIPE_SZ = 1032;
+
+        private Pipes() {
         }
     }
 

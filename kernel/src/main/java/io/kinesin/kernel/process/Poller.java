@@ -147,6 +147,28 @@ public final class Poller implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads what is there, up to {@code max} bytes, straight into {@code into[offset, ...)}: for
+     * a pipe that poll(2) said can be read, so that the call does not wait (it holds up the
+     * JVM's safepoints while it runs).
+     *
+     * @return the byte count; 0 at end of file
+     */
+    public int readReady(int fd, byte[] into, int offset, int max) {
+        long n;
+        try {
+            n = (long) Libc.Io.READ_INTO_HEAP.invokeExact(fd, MemorySegment.ofArray(into).asSlice(offset, max), (long) max);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+        if (n >= 0) {
+            return (int) n;
+        }
+        n = read(fd, max); // again, with errno: EINTR, or the error to report
+        copyRead((int) n, into, offset);
+        return (int) n;
+    }
+
     /** Copies the first {@code n} bytes of the last {@link #read(int, int)} to {@code into[offset, offset + n)}. */
     public void copyRead(int n, byte[] into, int offset) {
         MemorySegment.copy(readBuffer, ValueLayout.JAVA_BYTE, 0, into, offset, n);

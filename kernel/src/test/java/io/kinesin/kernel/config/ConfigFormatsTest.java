@@ -183,7 +183,7 @@ class ConfigFormatsTest {
         assertThat(c.kinesin().shutdown().signals()).containsExactly(Signal.TERM, Signal.KILL);
         assertThat(c.kinesin().shutdown().flush()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.kinesin().log().maxLine()).isEqualTo(new ByteSize(64 * 1024));
-        assertThat(app.stdout().buffer()).isEqualTo(new io.kinesin.kernel.logbus.Output.Buffer(512, 64 * 1024, Duration.ZERO));
+        assertThat(app.stdout().buffer()).isEqualTo(new io.kinesin.kernel.logbus.Output.Buffer(512, 256 * 1024, Duration.ZERO));
         assertThat(app.stdout().overflow()).isEqualTo(io.kinesin.kernel.logbus.Output.Overflow.BLOCK);
         assertThat(c.sinks()).containsOnlyKeys("console");
         assertThat(c.sinks().get("console").queue().bytes()).isEqualTo(new ByteSize(8 << 20));
