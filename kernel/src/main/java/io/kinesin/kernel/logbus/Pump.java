@@ -160,6 +160,16 @@ final class Pump {
         return true;
     }
 
+    /** A pump of the {@link Warmup} itself: it warms nothing up. */
+    void noWarmup() {
+        warmupDue = 0;
+    }
+
+    /** Nothing to read and nothing waiting. */
+    boolean idle() {
+        return sources.isEmpty() && added.isEmpty();
+    }
+
     /** Runs the {@link Warmup}; a failure costs only speed. */
     void warmUp() {
         try {

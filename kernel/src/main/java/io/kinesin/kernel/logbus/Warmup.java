@@ -11,9 +11,11 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Runs the bus's hot path (framing, sealing, a sink's queue and thread, a file sink's writes)
+ * Runs the bus's hot path (a pump's rounds over a pipe, framing, sealing, a sink's queue and
+ * thread, a file sink's writes)
  * on a few thousand made-up lines when the pump starts, so that the JIT compiles it before the
  * children's first burst instead of during it: kinesin runs with C1 only and its AOT cache
  * holds no compiled code, and interpreted framing costs some 50 ms of the first 10 MB a
@@ -25,6 +27,8 @@ import java.util.List;
 final class Warmup {
 
     private static final int ROUNDS = 400;
+    /** Every poll of the warm-up is bounded: whatever goes wrong, the pump's thread goes on to its real work. */
+    private static final long POLL_BOUND = 100_000_000L;
 
     private Warmup() {
     }
@@ -43,22 +47,35 @@ final class Warmup {
                 Output.Overflow.DROP);
         byte[] lines = "a made-up line 1\nand another one\n".repeat(4).getBytes(StandardCharsets.US_ASCII);
         int[] pipe = Fds.pipe();
+        boolean readEndOpen = true;
         try (Poller poller = new Poller(4096); Arena arena = Arena.ofConfined()) {
+            Fds.setPipeSize(pipe[0], Pump.PIPE_BYTES);
+            ConcurrentLinkedQueue<Source> added = new ConcurrentLinkedQueue<>();
+            Pump pump = new Pump(List.of(raw, prefixed), added, poller, () -> { }, () -> 1, quiet);
+            pump.noWarmup();
             Source source = new Source(pipe[0], new Batch.Origin("warmup", 0, "warmup", Stream.STDOUT),
                     new SinkWorker[] {raw, prefixed}, output, BusSettings.DEFAULT_MAX_LINE, counters, buffers);
+            added.add(source);
             MemorySegment scratch = arena.allocate(lines.length);
             for (int i = 1; i <= ROUNDS; i++) {
                 Fds.writeFully(pipe[1], lines, lines.length, scratch);
                 source.bigPipe = i % 2 == 0; // both ways of reading
-                source.read(poller, Pump.READ_BYTES, i, i);
-                source.tick(i);
+                pump.round(true, System.nanoTime() + POLL_BOUND); // the pipe has lines: the poll returns at once
             }
             source.bigPipe = false;
-            source.end();
-            Fds.setPipeSize(pipe[0], Pump.PIPE_BYTES);
-        } finally {
-            Fds.close(pipe[0]);
             Fds.close(pipe[1]);
+            pipe[1] = -1;
+            for (int i = 0; i < 100 && !pump.idle(); i++) {
+                pump.round(true, System.nanoTime() + POLL_BOUND); // reads the end of file, closes the read end
+            }
+            readEndOpen = !pump.idle();
+        } finally {
+            if (readEndOpen) {
+                Fds.close(pipe[0]);
+            }
+            if (pipe[1] >= 0) {
+                Fds.close(pipe[1]);
+            }
         }
         long deadline = System.nanoTime() + 1_000_000_000L;
         raw.endInput();

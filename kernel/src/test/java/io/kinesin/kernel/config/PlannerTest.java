@@ -1,12 +1,15 @@
 package io.kinesin.kernel.config;
 
 import io.kinesin.kernel.cli.Options;
+import io.kinesin.kernel.logbus.BusSettings;
+import io.kinesin.kernel.logbus.Output;
 import io.kinesin.kernel.logbus.SinkSpec;
 import io.kinesin.kernel.process.Accounts;
 import io.kinesin.kernel.supervise.Command;
 import io.kinesin.kernel.supervise.Condition;
 import io.kinesin.kernel.supervise.RestartPolicy;
 import io.kinesin.kernel.supervise.ServiceSpec;
+import io.kinesin.spi.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,6 +132,33 @@ class PlannerTest {
         assertThat(c.stdout()).isEqualTo(new Command.Output.Sinks(List.of("applog")));
         assertThat(r.sinks()).contains(new SinkSpec("applog", SinkSpec.Kind.FILE, -1, conf.resolve("logs/app.log").toString(),
                 SinkSpec.Format.RAW));
+    }
+
+    @Test
+    void theBusGetsEachSinksQueueEachStreamsBufferAndOverflowMaxLineAndTheFlush() throws Exception {
+        Planner.Result r = plan("""
+                kinesin:
+                  log: { max-line: 4KiB }
+                  shutdown: { flush: 750ms }
+                sinks:
+                  applog: { type: file, path: app.log, queue: { bytes: 1MiB } }
+                services:
+                  web:
+                    command: /bin/true
+                    stdout: { sinks: [console, applog], buffer: { lines: 10, bytes: 1KiB, flush: 50ms }, overflow: drop }
+                  quiet:
+                    command: /bin/true
+                    stderr: "null"
+                """);
+        BusSettings bus = r.bus();
+        assertThat(bus.maxLine()).isEqualTo(4096);
+        assertThat(bus.queueBytes()).containsEntry("applog", 1 << 20).containsEntry("console", BusSettings.DEFAULT_QUEUE_BYTES);
+        assertThat(bus.outputs().get(new BusSettings.Route("web", Stream.STDOUT))).isEqualTo(new Output(List.of("console", "applog"),
+                new Output.Buffer(10, 1024, Duration.ofMillis(50)), Output.Overflow.DROP));
+        assertThat(bus.outputs().get(new BusSettings.Route("web", Stream.STDERR))).isEqualTo(Output.to(List.of("console")));
+        assertThat(bus.outputs()).doesNotContainKey(new BusSettings.Route("quiet", Stream.STDERR));
+        assertThat(r.logFlush()).isEqualTo(Duration.ofMillis(750));
+        assertThat(plan("services: { web: { command: /bin/true } }").logFlush()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
