@@ -54,11 +54,6 @@ final class LogWriter {
         notifyAll();
     }
 
-    /** Lines dropped so far because the queue was full. */
-    synchronized long dropped() {
-        return dropped;
-    }
-
     /**
      * Waits, at most {@code bound}, until every queued line is written: for kinesin's exit,
      * whose last lines matter, but which must not hang on a stderr nobody reads.

@@ -1,7 +1,6 @@
 package io.kinesin.kernel.plugin;
 
 import io.kinesin.spi.DeathHookFactory;
-import io.kinesin.spi.Factory;
 import io.kinesin.spi.HealthCheckFactory;
 import io.kinesin.spi.LauncherFactory;
 import io.kinesin.spi.LogSinkFactory;
@@ -33,9 +32,5 @@ public enum PluginKind {
             }
         }
         return null;
-    }
-
-    static boolean isFactory(Object o) {
-        return o instanceof Factory<?, ?>;
     }
 }

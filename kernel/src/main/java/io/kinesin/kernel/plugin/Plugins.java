@@ -7,7 +7,6 @@ import org.pf4j.JarPluginManager;
 import org.pf4j.PluginClassLoader;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginLoader;
-import org.pf4j.PluginManager;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 
@@ -214,10 +213,6 @@ public final class Plugins implements AutoCloseable {
     /** The plugin that provides a factory. */
     public String owner(Factory<?, ?> factory) {
         return owners.get(factory);
-    }
-
-    PluginManager manager() {
-        return manager;
     }
 
     @Override

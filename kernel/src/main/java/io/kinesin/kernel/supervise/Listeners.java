@@ -47,11 +47,6 @@ final class Listeners {
         }
     }
 
-    /** Records dropped because the listeners fell behind. */
-    long dropped() {
-        return dropped.get();
-    }
-
     private void run() {
         while (true) {
             Lifecycle record;
