@@ -5,13 +5,19 @@ import java.util.ArrayDeque;
 /**
  * The arrays batches are made of, taken again once every sink is done with their batch
  * ({@link Batch#release}): a burst of output then reuses a few warm arrays instead of filling
- * the heap with new ones for the collector. Arrays come in powers of two; each size keeps at
- * most {@link #KEEP_BYTES} for later, the rest is left to the collector. Any thread.
+ * the heap with new ones for the collector. Arrays come in sizes of powers of two up to 64 Ki
+ * elements, then in steps of 64 Ki up to 1 Mi (so that a batch of a little more than 256 KiB
+ * does not hold 512 KiB); each size keeps at most {@link #KEEP_BYTES} for later, the rest is
+ * left to the collector. Any thread.
  */
 final class Buffers {
 
     private static final int MIN_SHIFT = 4;
-    private static final int MAX_SHIFT = 20;
+    private static final int STEP_SHIFT = 16;
+    private static final int STEP = 1 << STEP_SHIFT;
+    private static final int MAX = 1 << 20;
+    /** Classes: 0..16 powers of two (16 is 64 Ki), then 17..31 for 2..16 steps of 64 Ki. */
+    private static final int CLASSES = STEP_SHIFT + MAX / STEP;
     private static final long KEEP_BYTES = 8 << 20;
 
     private final Kind<byte[]> bytes = new Kind<>(1);
@@ -22,28 +28,28 @@ final class Buffers {
     private static final class Kind<A> {
         private final int elementBytes;
         @SuppressWarnings("unchecked")
-        private final ArrayDeque<A>[] free = new ArrayDeque[MAX_SHIFT + 1];
+        private final ArrayDeque<A>[] free = new ArrayDeque[CLASSES + 1];
 
         Kind(int elementBytes) {
             this.elementBytes = elementBytes;
-            for (int s = MIN_SHIFT; s <= MAX_SHIFT; s++) {
-                free[s] = new ArrayDeque<>();
+            for (int c = MIN_SHIFT; c <= CLASSES; c++) {
+                free[c] = new ArrayDeque<>();
             }
         }
 
-        A take(int shift) {
-            ArrayDeque<A> f = free[shift];
+        A take(int sizeClass) {
+            ArrayDeque<A> f = free[sizeClass];
             synchronized (f) {
                 return f.poll();
             }
         }
 
         void give(A array, int length) {
-            int shift = Integer.numberOfTrailingZeros(length);
-            if (length != 1 << shift || shift < MIN_SHIFT || shift > MAX_SHIFT) {
+            int c = sizeClass(length);
+            if (c < 0 || size(c) != length) {
                 return; // not one of ours
             }
-            ArrayDeque<A> f = free[shift];
+            ArrayDeque<A> f = free[c];
             synchronized (f) {
                 if ((long) (f.size() + 1) * length * elementBytes <= KEEP_BYTES) {
                     f.push(array);
@@ -52,36 +58,44 @@ final class Buffers {
         }
     }
 
-    private static int shift(int n) {
-        return Math.max(MIN_SHIFT, 32 - Integer.numberOfLeadingZeros(Math.max(1, n) - 1));
+    /** The class of the smallest array that holds n elements; -1 beyond the largest. */
+    private static int sizeClass(int n) {
+        if (n <= STEP) {
+            return Math.max(MIN_SHIFT, 32 - Integer.numberOfLeadingZeros(Math.max(1, n) - 1));
+        }
+        return n > MAX ? -1 : STEP_SHIFT + (n + STEP - 1) / STEP - 1;
+    }
+
+    private static int size(int sizeClass) {
+        return sizeClass <= STEP_SHIFT ? 1 << sizeClass : (sizeClass - STEP_SHIFT + 1) * STEP;
     }
 
     /** An array of at least {@code n} bytes (its contents are whatever it held before). */
     byte[] bytes(int n) {
-        int s = shift(n);
-        if (s > MAX_SHIFT) {
+        int c = sizeClass(n);
+        if (c < 0) {
             return new byte[n];
         }
-        byte[] a = bytes.take(s);
-        return a != null ? a : new byte[1 << s];
+        byte[] a = bytes.take(c);
+        return a != null ? a : new byte[size(c)];
     }
 
     int[] ints(int n) {
-        int s = shift(n);
-        if (s > MAX_SHIFT) {
+        int c = sizeClass(n);
+        if (c < 0) {
             return new int[n];
         }
-        int[] a = ints.take(s);
-        return a != null ? a : new int[1 << s];
+        int[] a = ints.take(c);
+        return a != null ? a : new int[size(c)];
     }
 
     long[] longs(int n) {
-        int s = shift(n);
-        if (s > MAX_SHIFT) {
+        int c = sizeClass(n);
+        if (c < 0) {
             return new long[n];
         }
-        long[] a = longs.take(s);
-        return a != null ? a : new long[1 << s];
+        long[] a = longs.take(c);
+        return a != null ? a : new long[size(c)];
     }
 
     void give(byte[] a) {

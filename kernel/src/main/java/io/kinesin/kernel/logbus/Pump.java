@@ -25,7 +25,7 @@ import java.util.function.LongSupplier;
 final class Pump {
 
     /** The most one read takes from one pipe: a quarter of a {@link #BIG_PIPE}. */
-    static final int READ_BYTES = 256 * 1024;
+    static final int READ_BYTES = 512 * 1024;
     /** What a pipe holds by default. */
     static final int PIPE_BYTES = 64 * 1024;
     /**
@@ -43,7 +43,7 @@ final class Pump {
      * it meanwhile (it does not block: the pipe is big), and the next read takes more at once
      * instead of waiting on the pipe's lock while the child writes.
      */
-    private static final long BIG_PIPE_REST = 250_000;
+    private static final long BIG_PIPE_REST = 1_000_000;
     /** A big pipe quiet for this long shrinks back to the default. */
     private static final long BIG_PIPE_QUIET = 10_000_000_000L;
     /**

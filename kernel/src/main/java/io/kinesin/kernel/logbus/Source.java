@@ -335,7 +335,7 @@ final class Source {
         int length = lineStart - base;
         byte[] data;
         byte[] next = null;
-        if (base == 0 && length >= buf.length >> 2) {
+        if (base == 0 && length >= buf.length >> 1) {
             // most of the array is this batch: hand the array over, go on in another one
             next = buffers.bytes(buf.length);
             data = buf;
