@@ -55,6 +55,26 @@ public abstract class LogSinkContract {
         assertThat(delivered()).containsExactlyElementsOf(expected(sent));
     }
 
+    /** The kernel hands batches over as {@link io.kinesin.spi.FramedLines}: the same lines, whichever way the sink reads them. */
+    @Test
+    void aBatchAsTheKernelFramesItArrivesAsItsLines() throws Exception {
+        List<LogLine> out = new ArrayList<>();
+        List<LogLine> err = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            out.add(line("web", 1, Stream.STDOUT, "line " + i + " é " + "z".repeat(i % 90)));
+        }
+        err.add(new LogLine("web", 1, Stream.STDERR, next(), "a".repeat(100).getBytes(StandardCharsets.UTF_8), true));
+        err.add(line("web", 1, Stream.STDERR, "the rest"));
+        try (LogSink sink = newSink()) {
+            sink.write(FramedBatch.of(out));
+            sink.write(FramedBatch.of(err));
+            sink.flush();
+        }
+        List<LogLine> sent = new ArrayList<>(out);
+        sent.addAll(err);
+        assertThat(delivered()).containsExactlyElementsOf(expected(sent));
+    }
+
     @Test
     void anEmptyBatchDeliversNothing() throws Exception {
         try (LogSink sink = newSink()) {
