@@ -1,5 +1,6 @@
 package io.kinesin.kernel.plugin;
 
+import io.kinesin.spi.contract.PluginJar;
 import io.kinesin.kernel.config.ConfigCommands;
 import io.kinesin.kernel.config.ConfigException;
 import io.kinesin.kernel.config.ConfigLoader;
@@ -12,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import static io.kinesin.kernel.plugin.PluginJar.sinkFactory;
+import static io.kinesin.spi.contract.PluginJar.sinkFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
