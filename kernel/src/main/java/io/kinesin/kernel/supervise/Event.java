@@ -48,4 +48,12 @@ public sealed interface Event {
      */
     record SignalOwned(int pid, Signal signal) implements Event {
     }
+
+    /**
+     * An operator's order from the control socket. {@code answer} is completed by the loop (on
+     * its thread, once the order is carried out: after a stop ladder, for stop and restart);
+     * whoever waits for it bounds the wait.
+     */
+    record Ordered(Order order, CompletableFuture<Order.Answer> answer) implements Event {
+    }
 }

@@ -27,6 +27,11 @@ final class Instance {
     int attempt;
     final Deque<Long> deaths = new ArrayDeque<>();
     ExitStatus lastExit;
+    Instant lastExitAt;
+    /** An operator's stop or restart in progress (its ladder, then hold or spawn), or null. */
+    Orders.Underway underway;
+    /** Held down by an operator's {@code kinesin stop}: not restarted, not counted, no reason to exit. */
+    boolean held;
     boolean everStarted;
     boolean everReady;
     String failure;
@@ -54,6 +59,7 @@ final class Instance {
     }
 
     InstanceView view() {
-        return new InstanceView(service.name(), index, state, state.hasProcess() ? pid : 0, startedAt, restarts, lastExit, failure);
+        return new InstanceView(service.name(), index, state, state.hasProcess() ? pid : 0, startedAt, restarts, lastExit,
+                lastExitAt, failure, held);
     }
 }

@@ -100,6 +100,18 @@ final class Instances {
         return true;
     }
 
+    /** Whether an operator holds an instance down: kinesin then waits for a start instead of exiting. */
+    boolean anyHeld() {
+        for (List<Instance> list : byService.values()) {
+            for (Instance i : list) {
+                if (i.held) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     void forEachLive(Consumer<Instance> action) {
         for (List<Instance> list : byService.values()) {
             for (Instance i : list) {

@@ -74,6 +74,8 @@ final class Shutdown {
             }
             case Timer.Restart r -> {
             }
+            case Timer.HoldStep h -> {
+            }
         }
     }
 

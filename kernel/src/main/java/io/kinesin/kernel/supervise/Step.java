@@ -32,7 +32,11 @@ public enum Step {
     /** The shutdown came before it was spawned (again). */
     CANCELLED,
     /** Still alive after the last ladder step: kinesin gives up waiting for it. */
-    ABANDONED;
+    ABANDONED,
+    /** An operator held it down ({@code kinesin stop}) before it was spawned (again). */
+    HELD,
+    /** An operator starts it again ({@code kinesin start|restart}) after it ended. */
+    RELEASED;
 
     private static final Map<State, Map<Step, State>> TABLE = new EnumMap<>(State.class);
 
@@ -42,6 +46,7 @@ public enum Step {
         allow(STARTING, ENDED, EXITED);
         allow(STARTING, FAILED, State.FAILED);
         allow(STARTING, CANCELLED, EXITED);
+        allow(STARTING, HELD, EXITED);
 
         allow(RUNNING, BECAME_READY, READY);
         allow(RUNNING, BACK_OFF, BACKOFF);
@@ -59,6 +64,10 @@ public enum Step {
         allow(BACKOFF, ENDED, EXITED);
         allow(BACKOFF, FAILED, State.FAILED);
         allow(BACKOFF, CANCELLED, EXITED);
+        allow(BACKOFF, HELD, EXITED);
+
+        allow(EXITED, RELEASED, STARTING);
+        allow(State.FAILED, RELEASED, STARTING);
 
         allow(STOPPING, STOP, STOPPING);
         allow(STOPPING, ENDED, EXITED);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The supervisor's state and rules, without I/O: one state machine per instance (see
@@ -27,7 +28,11 @@ import java.util.Optional;
  *     → EXITED (success) or FAILED (failure); an essential instance's final end starts the
  *     shutdown;</li>
  * <li>backoff over: BACKOFF → RUNNING;</li>
- * <li>shutdown: STARTING, BACKOFF → EXITED; RUNNING, READY → STOPPING → EXITED on death.</li>
+ * <li>shutdown: STARTING, BACKOFF → EXITED; RUNNING, READY → STOPPING → EXITED on death;</li>
+ * <li>an operator's stop or restart ({@link Order}, carried out by {@link Orders}): RUNNING,
+ *     READY → STOPPING → EXITED, then held down, or RELEASED → STARTING → RUNNING at once;
+ *     start: EXITED, FAILED → STARTING → RUNNING. A held instance's death is no failure, is not
+ *     counted for the exit status, ends nothing, and kinesin does not exit while one is held.</li>
  * </ul>
  *
  * <p>Not thread-safe: the supervisor's loop is the only caller.
@@ -58,6 +63,7 @@ public final class Supervision {
     private final Clock clock;
     private final Log log;
     private final Instances instances;
+    private final Orders orders;
     private final List<List<String>> tiers;
     private final List<End> ends = new ArrayList<>();
     private final boolean anyEssential;
@@ -73,6 +79,7 @@ public final class Supervision {
         this.clock = clock;
         this.log = log;
         this.instances = new Instances(plan, effects, clock, log);
+        this.orders = new Orders(this, instances, effects, log);
         this.anyEssential = plan.services().stream().anyMatch(ServiceSpec::essential);
         this.tiers = plan.stopOrder();
     }
@@ -183,8 +190,44 @@ public final class Supervision {
         }
     }
 
+    /**
+     * An operator's order ({@code kinesin restart|stop|start|signal}); {@code answer} is called
+     * once, on this thread, when it has been carried out (after the stop ladder for stop and
+     * restart), or at once when it cannot be.
+     */
+    public void order(Order order, Consumer<Order.Answer> answer) {
+        if (phase() != Phase.RUNNING) {
+            answer.accept(Order.Answer.of(1, phase() == Phase.IDLE ? "kinesin has not started its services yet"
+                    : "kinesin is shutting down; nothing more is started or stopped"));
+            return;
+        }
+        Order.Target t = order.target();
+        List<Instance> of = instances.of(t.service());
+        int instance = t.instance();
+        if (of == null && instance >= 0) { // a service named like "api.2"
+            of = instances.of(t.toString());
+            instance = -1;
+        }
+        if (of == null) {
+            List<String> names = plan.services().stream().map(ServiceSpec::name).toList();
+            answer.accept(Order.Answer.of(2, "no service \"" + t + "\"; services: " + String.join(", ", names)));
+            return;
+        }
+        if (instance >= of.size()) {
+            answer.accept(Order.Answer.of(2, "no instance " + t + ": " + t.service() + " has "
+                    + (of.size() == 1 ? "one instance, " + t.service() + " (or " + t.service() + ".0)"
+                    : "instances " + t.service() + ".0 to " + t.service() + "." + (of.size() - 1))));
+            return;
+        }
+        orders.apply(order, instance < 0 ? List.copyOf(of) : List.of(of.get(instance)), answer);
+    }
+
     public void onTimer(Timer timer) {
-        if (timer instanceof Timer.Restart r) {
+        if (timer instanceof Timer.HoldStep h) {
+            if (shutdown == null) {
+                orders.onTimer(instances.of(h.service()).get(h.instance()));
+            }
+        } else if (timer instanceof Timer.Restart r) {
             Instance i = instances.of(r.service()).get(r.instance());
             if (i.state() == State.BACKOFF && phase() == Phase.RUNNING) {
                 spawn(i);
@@ -262,6 +305,22 @@ public final class Supervision {
         return null;
     }
 
+    /** {@link Orders}: spawn this instance now. */
+    void spawnNow(Instance i) {
+        spawn(i);
+    }
+
+    /** {@link Orders}: an instance was released; start it if its dependencies allow. */
+    void startWhatCanNow() {
+        startWhatCan();
+    }
+
+    /** {@link Orders}: an instance an operator stopped or restarted died. */
+    void publishDied(Instance i, ExitStatus status, boolean willRestart) {
+        boolean stoppedByUs = status instanceof ExitStatus.Killed k && i.stopSignals.contains(k.signal());
+        published(i, status, stoppedByUs, false, willRestart);
+    }
+
     private void spawn(Instance i) {
         i.startedNanos = clock.nanos();
         i.startedAt = clock.now();
@@ -287,12 +346,17 @@ public final class Supervision {
         long now = clock.nanos();
         Duration ran = Duration.ofNanos(now - i.startedNanos);
         i.lastExit = status;
+        i.lastExitAt = clock.now();
         int code = plan.exitCodes().apply(status.code());
         boolean stoppedByUs = status instanceof ExitStatus.Killed k && i.stopSignals.contains(k.signal());
         if (!neverRan && log.enabled(Log.Level.INFO)) {
             log.info("exited", "service", i.service.name(), "instance", i.index, "pid", i.pid,
                     status instanceof ExitStatus.Killed k ? "signal" : "code",
                     status instanceof ExitStatus.Killed k ? k.signal().sigName() : status.code(), "runtime", ran);
+        }
+        if (shutdown == null && i.underway != null) {
+            orders.died(i, status);
+            return;
         }
         if (shutdown != null) {
             instances.move(i, Step.ENDED);
@@ -380,7 +444,7 @@ public final class Supervision {
     }
 
     private void stopIfIdle() {
-        if (phase() == Phase.RUNNING && instances.allFinal()) {
+        if (phase() == Phase.RUNNING && instances.allFinal() && !instances.anyHeld()) {
             beginShutdown("nothing left to run", null);
         }
     }
@@ -409,6 +473,10 @@ public final class Supervision {
             for (Instance i : list) {
                 if (i.state() == State.BACKOFF) {
                     effects.cancel(new Timer.Restart(i.service.name(), i.index));
+                }
+                if (i.underway != null) {
+                    effects.cancel(new Timer.HoldStep(i.service.name(), i.index));
+                    orders.overtaken(i);
                 }
                 if (Step.CANCELLED.allowedFrom(i.state())) {
                     instances.move(i, Step.CANCELLED);

@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The supervisor's loop: one thread that owns {@link Supervision} and does its I/O. Other
- * threads only post {@link Event}s to its queue: signal handlers, and later readiness, health,
- * control. SIGCHLD wakes it to reap, and so does a tick every {@link #REAP_TICK} in case a
+ * threads only post {@link Event}s to its queue: signal handlers, the control socket, and
+ * later readiness and health. SIGCHLD wakes it to reap, and so does a tick every {@link #REAP_TICK} in case a
  * SIGCHLD was lost (tini's one-second {@code sigtimedwait} is the model). Timers are deadlines
  * it waits for. Spawning, reaping and signalling all happen on this thread, so no pid is
  * signalled after it has been reaped. After each iteration that changed something it
@@ -200,6 +200,8 @@ public final class Supervisor implements Effects {
             claim(c.pid(), c.exited());
         } else if (event instanceof Event.SignalOwned o && claimed.containsKey(o.pid())) {
             signal(o.pid(), o.signal(), true);
+        } else if (event instanceof Event.Ordered o) {
+            supervision.order(o.order(), o.answer()::complete);
         }
     }
 

@@ -15,6 +15,10 @@ public sealed interface Timer {
     record ShutdownLadders() implements Timer {
     }
 
+    /** An instance an operator stops or restarts: its current ladder step has waited its timeout. */
+    record HoldStep(String service, int instance) implements Timer {
+    }
+
     /** The orphans' current ladder step has waited its timeout. */
     record OrphanStep() implements Timer {
     }

@@ -1,0 +1,250 @@
+package io.kinesin.kernel.supervise;
+
+import io.kinesin.kernel.log.Log;
+import io.kinesin.spi.ExitStatus;
+import io.kinesin.spi.Signal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * How the loop carries out an operator's {@link Order}s: an instance to stop or restart gets
+ * its service's stop ladder, one instance at a time (the shutdown's ladders go service by
+ * service, {@link Shutdown}); when it has died it is held down or spawned again at once. Each
+ * order is answered once every instance it names is done. Supervisor thread only.
+ */
+final class Orders {
+
+    /** What happens once the ladder has ended an instance's process. */
+    enum Then { HOLD, RESTART }
+
+    /** An instance's stop or restart in progress: its ladder step and who waits for the outcome. */
+    static final class Underway {
+        Then then;
+        int step;
+        final int pid;
+        final List<Line> waiting = new ArrayList<>(1);
+
+        Underway(Then then, int pid) {
+            this.then = then;
+            this.pid = pid;
+        }
+    }
+
+    /** One instance's part of the answer: what happened, and whether the order was carried out. */
+    @FunctionalInterface
+    interface Line {
+        void say(boolean done, String text);
+    }
+
+    /** Answers an order once each of its instances has a line. */
+    private static final class Reply {
+        private final String[] lines;
+        private final Consumer<Order.Answer> answer;
+        private int left;
+        private int exit;
+
+        Reply(int instances, Consumer<Order.Answer> answer) {
+            this.lines = new String[instances];
+            this.left = instances;
+            this.answer = answer;
+        }
+
+        Line slot(int k, String name) {
+            return (done, text) -> {
+                if (lines[k] == null) {
+                    lines[k] = name + ": " + text;
+                    exit = done ? exit : 1;
+                    if (--left == 0) {
+                        answer.accept(new Order.Answer(exit, List.of(lines)));
+                    }
+                }
+            };
+        }
+    }
+
+    private final Supervision supervision;
+    private final Instances instances;
+    private final Effects effects;
+    private final Log log;
+
+    Orders(Supervision supervision, Instances instances, Effects effects, Log log) {
+        this.supervision = supervision;
+        this.instances = instances;
+        this.effects = effects;
+        this.log = log;
+    }
+
+    void apply(Order order, List<Instance> targets, Consumer<Order.Answer> answer) {
+        Reply reply = new Reply(targets.size(), answer);
+        for (int k = 0; k < targets.size(); k++) {
+            Instance i = targets.get(k);
+            Line line = reply.slot(k, i.name());
+            log.info("operator order", "order", verb(order), "service", i.service.name(), "instance", i.index);
+            switch (order) {
+                case Order.Stop s -> stop(i, line);
+                case Order.Restart r -> restart(i, line);
+                case Order.Start s -> start(i, line);
+                case Order.Send s -> send(i, s.signal(), line);
+            }
+        }
+    }
+
+    private static String verb(Order order) {
+        return switch (order) {
+            case Order.Stop s -> "stop";
+            case Order.Restart r -> "restart";
+            case Order.Start s -> "start";
+            case Order.Send s -> "signal " + s.signal().sigName();
+        };
+    }
+
+    private void stop(Instance i, Line line) {
+        switch (i.state()) {
+            case RUNNING, READY -> ladder(i, Then.HOLD, line);
+            case STOPPING -> {
+                i.underway.then = Then.HOLD;
+                i.underway.waiting.add(line);
+            }
+            case BACKOFF, STARTING -> {
+                if (i.state() == State.BACKOFF) {
+                    effects.cancel(new Timer.Restart(i.service.name(), i.index));
+                }
+                instances.move(i, Step.HELD);
+                i.held = true;
+                line.say(true, "stopped (it was not running); held down");
+            }
+            case EXITED, FAILED -> line.say(true, i.held ? "already stopped" : "not running (" + i.state().label() + ")");
+        }
+    }
+
+    private void restart(Instance i, Line line) {
+        switch (i.state()) {
+            case RUNNING, READY -> ladder(i, Then.RESTART, line);
+            case STOPPING -> {
+                i.underway.then = Then.RESTART;
+                i.underway.waiting.add(line);
+            }
+            default -> start(i, line);
+        }
+    }
+
+    private void start(Instance i, Line line) {
+        switch (i.state()) {
+            case RUNNING, READY -> line.say(true, "already running, pid " + i.pid);
+            case STOPPING -> {
+                i.underway.then = Then.RESTART;
+                i.underway.waiting.add(line);
+            }
+            case STARTING -> line.say(true, "not started yet: waiting for its dependencies");
+            case BACKOFF -> {
+                effects.cancel(new Timer.Restart(i.service.name(), i.index));
+                supervision.spawnNow(i);
+                say(line, i, "started", 0, "");
+            }
+            case EXITED, FAILED -> {
+                i.held = false;
+                i.failure = null;
+                i.deaths.clear();
+                i.attempt = 0;
+                i.stopSignals.clear();
+                instances.move(i, Step.RELEASED);
+                supervision.startWhatCanNow();
+                if (i.state() == State.STARTING) {
+                    line.say(true, "not started yet: waiting for its dependencies");
+                } else {
+                    say(line, i, "started", 0, "");
+                }
+            }
+        }
+    }
+
+    private void send(Instance i, Signal signal, Line line) {
+        if (!i.state().hasProcess() || i.reaped) {
+            line.say(false, "not running (" + i.state().label() + "); no signal sent");
+            return;
+        }
+        Optional<Signal> sent = i.service.forwarding().rewritten(signal);
+        if (sent.isEmpty()) {
+            line.say(false, "not signalled: the service's rewrite drops " + signal.sigName());
+            return;
+        }
+        instances.send(i, sent, false);
+        line.say(true, "sent " + sent.get().sigName() + (sent.get().equals(signal) ? "" : " (rewritten from " + signal.sigName() + ")")
+                + " to pid " + i.pid + (i.service.forwarding().group() ? " and its process group" : ""));
+    }
+
+    private void ladder(Instance i, Then then, Line line) {
+        i.underway = new Underway(then, i.pid);
+        i.underway.waiting.add(line);
+        instances.move(i, Step.STOP);
+        sendStep(i);
+    }
+
+    private void sendStep(Instance i) {
+        Ladder ladder = i.service.stop();
+        instances.send(i, Optional.of(ladder.step(i.underway.step)), true);
+        effects.schedule(new Timer.HoldStep(i.service.name(), i.index), ladder.timeout());
+    }
+
+    /** The wait after a ladder step is over: the next step, or, after the last, give up on the process. */
+    void onTimer(Instance i) {
+        Underway u = i.underway;
+        if (u == null || i.state() != State.STOPPING) {
+            return;
+        }
+        if (u.step + 1 < i.service.stop().steps()) {
+            u.step++;
+            sendStep(i);
+            return;
+        }
+        log.error("still alive after the last ladder step; leaving it", "service", i.service.name(), "instance", i.index, "pid", i.pid);
+        instances.move(i, Step.ABANDONED);
+        i.held = true;
+        i.underway = null;
+        u.waiting.forEach(w -> w.say(false, "could not stop pid " + u.pid + ": still alive after the last ladder step; held down"));
+    }
+
+    /**
+     * An instance with an order underway died (not in the shutdown): it is held, or spawned
+     * again at once. Its death is no failure and is not counted for kinesin's exit status.
+     */
+    void died(Instance i, ExitStatus status) {
+        Underway u = i.underway;
+        i.underway = null;
+        effects.cancel(new Timer.HoldStep(i.service.name(), i.index));
+        instances.move(i, Step.ENDED);
+        String how = status instanceof ExitStatus.Killed k ? "by " + k.signal().sigName() : "with code " + status.code();
+        supervision.publishDied(i, status, u.then == Then.RESTART);
+        if (u.then == Then.HOLD) {
+            i.held = true;
+            log.info("held down", "service", i.service.name(), "instance", i.index);
+            u.waiting.forEach(w -> w.say(true, "stopped (pid " + u.pid + " ended " + how + "); held down"));
+            return;
+        }
+        i.stopSignals.clear();
+        instances.move(i, Step.RELEASED);
+        supervision.spawnNow(i);
+        u.waiting.forEach(w -> say(w, i, "restarted", u.pid, " (the old one ended " + how + ")"));
+    }
+
+    /** The shutdown took over an instance with an order underway: it is stopping for good. */
+    void overtaken(Instance i) {
+        Underway u = i.underway;
+        if (u != null) {
+            i.underway = null;
+            u.waiting.forEach(w -> w.say(false, "not done: kinesin is shutting down"));
+        }
+    }
+
+    private static void say(Line line, Instance i, String verb, int oldPid, String more) {
+        if (i.state().hasProcess()) {
+            line.say(true, verb + ", pid " + i.pid + (oldPid == 0 ? "" : " (was " + oldPid + ")") + more);
+        } else {
+            line.say(false, "could not be started: " + (i.failure != null ? i.failure
+                    : i.lastExit == null ? i.state().label() : i.state().label() + " after " + i.lastExit));
+        }
+    }
+}
