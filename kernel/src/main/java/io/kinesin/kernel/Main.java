@@ -7,6 +7,12 @@ import io.kinesin.kernel.cli.Invocation;
 import io.kinesin.kernel.cli.Options;
 import io.kinesin.kernel.cli.UsageException;
 import io.kinesin.kernel.config.ConfigCommands;
+import io.kinesin.kernel.control.ControlClient;
+import io.kinesin.kernel.control.ControlSocket;
+import io.kinesin.kernel.control.ControlSpec;
+import io.kinesin.kernel.control.Request;
+import io.kinesin.kernel.control.Self;
+import io.kinesin.kernel.logbus.History;
 import io.kinesin.kernel.config.ConfigException;
 import io.kinesin.kernel.config.Planner;
 import io.kinesin.kernel.logbus.LogBus;
@@ -24,12 +30,14 @@ import io.kinesin.kernel.process.FdOutputStream;
 import io.kinesin.kernel.process.NativeException;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.ProcSelf;
+import io.kinesin.kernel.process.Processes;
 import io.kinesin.kernel.process.SignalCatcher;
 import io.kinesin.kernel.process.Terminal;
 import io.kinesin.kernel.supervise.Plan;
 import io.kinesin.kernel.supervise.Supervisor;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +57,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        STARTED_AT = Instant.now();
         Optional<String> glibc = Glibc.problem();
         if (glibc.isPresent()) {
             System.err.println(glibc.get());
@@ -89,6 +98,15 @@ public final class Main {
                 Plan plan = CliModes.multi(m.options(), m.commands(), ProcSelf.environment());
                 yield supervise(plan, log, null, LogBus.DEFAULT_FLUSH, Optional.empty(), started -> { });
             }
+            case Invocation.Control c -> {
+                notYet(c.options());
+                java.nio.file.Path socket = ControlSpec.forCommand(c.options().control());
+                int status = 0;
+                for (Request request : c.requests()) {
+                    status = Math.max(status, ControlClient.run(socket, request, System.out, System.err));
+                }
+                yield status;
+            }
             case Invocation.Run r -> {
                 notYet(r.options());
                 List<byte[]> environment = ProcSelf.environment();
@@ -96,6 +114,8 @@ public final class Main {
                 PluginBinding.Bound bound = bindPlugins(loaded, r.options());
                 Planner.Result p = ConfigCommands.plan(bound.normalized(), environment, r.options());
                 Log log = Log.queued(p.logFormat(), p.logLevel(), new FdOutputStream(p.logToStdout() ? 1 : 2));
+                ControlSocket control = p.control().enabled() ? ControlSocket.bind(p.control(), log) : null;
+                History history = control == null ? null : new History(p.control().history());
                 AtomicReference<Supervisor> running = new AtomicReference<>();
                 Map<String, Integer> replicas = new LinkedHashMap<>();
                 p.plan().services().forEach(svc -> replicas.put(svc.name(), svc.replicas()));
@@ -105,7 +125,19 @@ public final class Main {
                 for (PluginBinding.BoundSink b : bound.sinks().values()) {
                     sinks.put(b.name(), PluginBinding.create(b, new KernelContext(b.plugin(), kernel)));
                 }
-                yield supervise(p.plan(), log, new LogBus(sinks, p.bus(), log), p.logFlush(), Optional.empty(), running::set);
+                Self self = new Self(version(), Processes.pid(), STARTED_AT);
+                try {
+                    yield supervise(p.plan(), log, new LogBus(sinks, history, p.bus(), log), p.logFlush(), Optional.empty(), s -> {
+                        running.set(s);
+                        if (control != null) {
+                            control.serve(s, history, p.plan(), self, log);
+                        }
+                    });
+                } finally {
+                    if (control != null) {
+                        control.close();
+                    }
+                }
             }
             case Invocation.Check c -> {
                 notYet(c.options());
@@ -150,6 +182,9 @@ public final class Main {
         return Log.queued(o.logFormat() == null ? Log.Format.LOGFMT : o.logFormat(),
                 o.logLevel() == null ? modeDefault : o.logLevel(), new FdOutputStream(2));
     }
+
+    /** When kinesin started, as status shows it. */
+    private static Instant STARTED_AT = Instant.now();
 
     /** How long kinesin's last log lines may take to be written when it exits. */
     private static final Duration LOG_DRAIN = Duration.ofSeconds(1);

@@ -1,5 +1,6 @@
 package io.kinesin.kernel.cli;
 
+import io.kinesin.kernel.control.Request;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.supervise.Durations;
 import io.kinesin.spi.Signal;
@@ -23,7 +24,8 @@ public final class CommandLine {
 
     private static final byte[] SINGLE = "--".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MULTI = "---".getBytes(StandardCharsets.US_ASCII);
-    private static final List<String> COMMANDS = List.of("run", "check", "plugins", "version", "help");
+    private static final List<String> COMMANDS = List.of("run", "check", "plugins", "status", "restart", "stop", "start",
+            "signal", "logs", "version", "help");
 
     private final List<byte[]> args;
     private int pos;
@@ -38,6 +40,7 @@ public final class CommandLine {
     private Log.Level logLevel;
     private String http;
     private String pluginsDir;
+    private String control;
     private String config;
     private boolean help;
 
@@ -61,9 +64,11 @@ public final class CommandLine {
                 if (command.isEmpty()) {
                     throw new UsageException("-- must be followed by a program to run, e.g. kinesin -- sleep 10");
                 }
+                noControl("--");
                 return new Invocation.Single(options(), List.copyOf(command));
             }
             if (Arrays.equals(raw, MULTI)) {
+                noControl("---");
                 return new Invocation.Multi(options(), commands(args.subList(pos, args.size())));
             }
             String arg = text(raw);
@@ -79,6 +84,10 @@ public final class CommandLine {
                 case "run" -> new Invocation.Run(optionsThenConfig("run", false), config);
                 case "check" -> new Invocation.Check(optionsThenConfig("check", false), config);
                 case "plugins" -> new Invocation.Plugins(optionsThenConfig("plugins", true));
+                case "status", "restart", "stop", "start", "signal", "logs" -> {
+                    List<Request> requests = control(arg);
+                    yield new Invocation.Control(options(), requests);
+                }
                 case "version" -> noMore("version", new Invocation.Version());
                 case "help" -> noMore("help", new Invocation.Help());
                 default -> throw new UsageException("unknown command \"" + arg + "\"; expected one of " + String.join(", ", COMMANDS)
@@ -102,6 +111,95 @@ public final class CommandLine {
             }
         }
         return options();
+    }
+
+    private void noControl(String mode) throws UsageException {
+        if (control != null) {
+            throw new UsageException("--control: the " + mode + " mode has no control socket; it is kinesin run's");
+        }
+    }
+
+    /** The words after a control command: its own flags, --control PATH, and its targets. */
+    private List<Request> control(String verb) throws UsageException {
+        boolean json = false;
+        boolean follow = false;
+        int lines = 100;
+        List<String> words = new ArrayList<>();
+        while (pos < args.size()) {
+            String arg = text(args.get(pos++));
+            if (arg.equals("-h") || arg.equals("--help")) {
+                help = true;
+            } else if (arg.equals("--control") || arg.startsWith("--control=")) {
+                control = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : value("--control");
+            } else if (verb.equals("status") && arg.equals("--json")) {
+                json = true;
+            } else if (verb.equals("logs") && (arg.equals("-f") || arg.equals("--follow"))) {
+                follow = true;
+            } else if (verb.equals("logs") && (arg.equals("-n") || arg.startsWith("-n") && arg.length() > 2 || arg.startsWith("--lines"))) {
+                String v = arg.equals("-n") || arg.equals("--lines") ? value(arg)
+                        : arg.startsWith("--lines=") ? arg.substring(8) : arg.substring(2);
+                try {
+                    lines = Integer.parseInt(v.strip());
+                } catch (NumberFormatException e) {
+                    lines = -1;
+                }
+                if (lines < 0) {
+                    throw new UsageException("kinesin logs -n: \"" + v + "\" is not a number of lines (0 or more)");
+                }
+            } else if (arg.startsWith("-") && arg.length() > 1 && !(verb.equals("signal") && words.isEmpty())) {
+                throw new UsageException("kinesin " + verb + ": unknown option " + arg + " (see kinesin --help)");
+            } else {
+                words.add(arg);
+            }
+        }
+        if (help) {
+            return List.of();
+        }
+        List<Request> requests = new ArrayList<>();
+        switch (verb) {
+            case "status" -> {
+                if (!words.isEmpty()) {
+                    throw new UsageException("kinesin status takes no arguments, got \"" + words.getFirst() + "\" (it shows every service)");
+                }
+                requests.add(json ? Request.of("status", "json") : Request.of("status"));
+            }
+            case "logs" -> {
+                if (words.size() > 1) {
+                    throw new UsageException("kinesin logs takes one SERVICE at most, got " + String.join(" ", words));
+                }
+                requests.add(Request.of("logs", String.valueOf(lines), follow ? "follow" : "-", words.isEmpty() ? "" : words.getFirst()));
+            }
+            case "signal" -> {
+                if (words.size() < 2) {
+                    throw new UsageException("kinesin signal needs a signal and a service: kinesin signal HUP web (or web.2 for one instance)");
+                }
+                String signal = words.getFirst().startsWith("-") ? words.getFirst().substring(1) : words.getFirst();
+                try {
+                    Signal.parse(signal);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("kinesin signal: " + e.getMessage());
+                }
+                for (String target : words.subList(1, words.size())) {
+                    requests.add(Request.of("signal", signal, target));
+                }
+            }
+            default -> {
+                if (words.isEmpty()) {
+                    throw new UsageException("kinesin " + verb + " needs a service: kinesin " + verb + " web (or web.2 for one instance)");
+                }
+                for (String target : words) {
+                    requests.add(Request.of(verb, target));
+                }
+            }
+        }
+        return requests;
+    }
+
+    private String value(String option) throws UsageException {
+        if (pos >= args.size()) {
+            throw new UsageException(option + " needs a value (see kinesin --help)");
+        }
+        return text(args.get(pos++));
     }
 
     private Invocation noMore(String command, Invocation result) throws UsageException {
@@ -152,7 +250,7 @@ public final class CommandLine {
             name = arg.substring(0, Math.min(2, arg.length()));
             value = arg.length() > 2 ? arg.substring(2) : null;
         }
-        if (!List.of("-k", "-t", "-s", "-r", "-e", "--log-format", "--log-level", "--http", "--plugins-dir").contains(name)) {
+        if (!List.of("-k", "-t", "-s", "-r", "-e", "--log-format", "--log-level", "--http", "--plugins-dir", "--control").contains(name)) {
             throw new UsageException("unknown option " + arg + " (see kinesin --help)");
         }
         if (value == null) {
@@ -172,6 +270,7 @@ public final class CommandLine {
                 case "--log-level" -> logLevel = Log.Level.parse(value);
                 case "--http" -> http = value;
                 case "--plugins-dir" -> pluginsDir = value;
+                case "--control" -> control = value;
                 default -> throw new IllegalStateException(name);
             }
         } catch (IllegalArgumentException e) {
@@ -217,7 +316,7 @@ public final class CommandLine {
     }
 
     private Options options() {
-        return new Options(ladder, timeout, forward, group, rewrite, exitCodes, logFormat, logLevel, http, pluginsDir);
+        return new Options(ladder, timeout, forward, group, rewrite, exitCodes, logFormat, logLevel, http, pluginsDir, control);
     }
 
     private static String text(byte[] raw) {

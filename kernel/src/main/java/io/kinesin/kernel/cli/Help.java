@@ -18,6 +18,10 @@ public final class Help {
                   kinesin run [OPTIONS] [CONFIG]                   services from a config file
                   kinesin check CONFIG                             validate a config, print it normalized
                   kinesin plugins [--plugins-dir DIR]              list plugins and the kinds they provide
+                  kinesin status [--json]                          every service and instance of the running kinesin
+                  kinesin restart|stop|start SERVICE[.N]...        restart; stop and hold down; start again
+                  kinesin signal SIG SERVICE[.N]...                send a signal, as forwarding would
+                  kinesin logs [-f] [-n N] [SERVICE]               the last N lines (100) of each stream; -f follows
                   kinesin version
 
                 options:
@@ -32,6 +36,8 @@ public final class Help {
                   --log-level L     error, warn, info, debug               [warn; run: info]
                   --http ADDR       serve /livez /readyz /status /metrics on ADDR
                   --plugins-dir DIR where plugin jars are found
+                  --control PATH    run's control socket, which the commands above talk to
+                                    [$KINESIN_CONTROL, else /run/kinesin/control.sock]
 
                 SIGTERM (and SIGINT, which is forwarded first) starts the ladder; a second one skips
                 to the next step. SIGQUIT is the JVM's: it prints kinesin's own thread dump on stderr.

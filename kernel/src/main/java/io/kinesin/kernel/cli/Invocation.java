@@ -25,6 +25,14 @@ public sealed interface Invocation {
     record Plugins(Options options) implements Invocation {
     }
 
+    /**
+     * {@code kinesin status|restart|stop|start|signal|logs}: a request to the running kinesin.
+     *
+     * @param requests one per target ({@code kinesin stop web worker} sends two), in order
+     */
+    record Control(Options options, List<io.kinesin.kernel.control.Request> requests) implements Invocation {
+    }
+
     /** {@code kinesin version}. */
     record Version() implements Invocation {
     }

@@ -19,12 +19,13 @@ import java.util.Set;
  * @param group      {@code -g} true / {@code --no-group} false
  * @param rewrite    {@code -r FROM:TO}; TO null drops FROM
  * @param exitCodes  {@code -e}: codes mapped to 0
+ * @param control    {@code --control PATH}: the control socket ({@code run} and the control commands)
  */
 public record Options(List<Signal> ladder, Duration timeout, List<Signal> forward, Boolean group,
                       Map<Signal, Signal> rewrite, Set<Integer> exitCodes, Log.Format logFormat, Log.Level logLevel,
-                      String http, String pluginsDir) {
+                      String http, String pluginsDir, String control) {
 
-    public static final Options NONE = new Options(List.of(), null, List.of(), null, Map.of(), Set.of(), null, null, null, null);
+    public static final Options NONE = new Options(List.of(), null, List.of(), null, Map.of(), Set.of(), null, null, null, null, null);
 
     public Options {
         ladder = List.copyOf(ladder);

@@ -1,6 +1,7 @@
 package io.kinesin.kernel.config;
 
 import io.kinesin.kernel.cli.Defaults;
+import io.kinesin.kernel.control.ControlSpec;
 import io.kinesin.kernel.cli.Options;
 import io.kinesin.kernel.cli.UsageException;
 import io.kinesin.kernel.log.Log;
@@ -46,9 +47,10 @@ public final class Planner {
      * @param sinks    the console sinks to open
      * @param bus      each sink's queue, each stream's buffer and overflow, the longest line
      * @param logFlush how long sinks get to deliver at exit ({@code kinesin.shutdown.flush})
+     * @param control  the control socket to serve, and the history it keeps
      */
     public record Result(Plan plan, List<SinkSpec> sinks, BusSettings bus, Duration logFlush,
-                         Log.Format logFormat, Log.Level logLevel, boolean logToStdout) {
+                         Log.Format logFormat, Log.Level logLevel, boolean logToStdout, ControlSpec control) {
     }
 
     private final ConfigFile config;
@@ -106,7 +108,7 @@ public final class Planner {
         return new Result(plan, List.copyOf(sinks.values()), bus, s.shutdown().flush(),
                 cli.logFormat() != null ? cli.logFormat() : s.log().format(),
                 cli.logLevel() != null ? cli.logLevel() : s.log().level(),
-                s.log().output().equals("stdout"));
+                s.log().output().equals("stdout"), s.controlConfig().spec(cli.control(), System.getenv(ControlSpec.ENV)));
     }
 
     private Forwarding forwarding(Ladder ladder) throws ConfigException, UsageException {

@@ -19,15 +19,17 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record Settings(@JsonProperty("log") LogSettings log,
                 @JsonProperty("http") JsonNode http,
+                @JsonProperty("control") JsonNode control,
                 @JsonProperty("plugins") PluginSettings plugins,
                 @JsonProperty("shutdown") ShutdownSettings shutdown,
                 @JsonProperty("exit-codes") Map<Integer, Integer> exitCodes,
                 @JsonProperty("signals") SignalSettings signals) {
 
-    static final Settings DEFAULT = new Settings(null, null, null, null, null, null);
+    static final Settings DEFAULT = new Settings(null, null, null, null, null, null, null);
 
     Settings {
         NotYet.reject(http, "http", "the HTTP endpoint");
+        ControlConfig.of(control); // checked now, so that kinesin check finds its mistakes
         plugins = plugins == null ? PluginSettings.DEFAULT : plugins;
         log = log == null ? LogSettings.DEFAULT : log;
         shutdown = shutdown == null ? ShutdownSettings.DEFAULT : shutdown;
@@ -38,6 +40,11 @@ record Settings(@JsonProperty("log") LogSettings log,
             }
         });
         signals = signals == null ? SignalSettings.DEFAULT : signals;
+    }
+
+    /** {@code kinesin.control}, checked. */
+    ControlConfig controlConfig() {
+        return ControlConfig.of(control);
     }
 
     /** {@code kinesin.plugins}: {@code --plugins-dir}. */

@@ -35,6 +35,8 @@ public final class LogBus implements AutoCloseable {
     private final LogCounters counters = new LogCounters();
     private final Buffers buffers = new Buffers();
     private final Map<String, SinkWorker> sinks = new LinkedHashMap<>();
+    /** The worker of the {@link History} every stream also goes to, or null. */
+    private final SinkWorker history;
     private final ConcurrentLinkedQueue<Source> added = new ConcurrentLinkedQueue<>();
     private final Runnable beforeDeliveries;
     private final LongSupplier wallNanos;
@@ -53,7 +55,14 @@ public final class LogBus implements AutoCloseable {
      * @param sinks each sink by name; the bus calls them from then on, closes them at {@link #close}
      */
     public LogBus(Map<String, LogSink> sinks, BusSettings settings, Log log) {
-        this(sinks, settings, log, LogBus::wallNanos, () -> { });
+        this(sinks, null, settings, log, LogBus::wallNanos, () -> { });
+    }
+
+    /**
+     * @param history where every stream's lines also go, for {@code kinesin logs}; null: nowhere
+     */
+    public LogBus(Map<String, LogSink> sinks, History history, BusSettings settings, Log log) {
+        this(sinks, history, settings, log, LogBus::wallNanos, () -> { });
     }
 
     /**
@@ -62,12 +71,24 @@ public final class LogBus implements AutoCloseable {
      *                         before its deliveries, so that a test can make the pump's loop throw
      */
     LogBus(Map<String, LogSink> sinks, BusSettings settings, Log log, LongSupplier wallNanos, Runnable beforeDeliveries) {
+        this(sinks, null, settings, log, wallNanos, beforeDeliveries);
+    }
+
+    private LogBus(Map<String, LogSink> sinks, History history, BusSettings settings, Log log, LongSupplier wallNanos,
+                   Runnable beforeDeliveries) {
         this.log = log;
         this.settings = settings;
         this.wallNanos = wallNanos;
         this.beforeDeliveries = beforeDeliveries;
         sinks.forEach((name, sink) -> this.sinks.put(name, new SinkWorker(name, sink, settings.queueBytes(name),
                 settings.callDeadline(), log, counters, this::wakePump)));
+        if (history != null) {
+            this.history = new SinkWorker(History.SINK_NAME, history, settings.queueBytes(History.SINK_NAME),
+                    settings.callDeadline(), log, counters, this::wakePump);
+            this.sinks.put(History.SINK_NAME, this.history);
+        } else {
+            this.history = null;
+        }
     }
 
     static long wallNanos() {
@@ -88,8 +109,11 @@ public final class LogBus implements AutoCloseable {
      */
     public int attach(String service, int instance, Stream stream, List<String> sinkNames) {
         Output output = settings.output(service, stream, sinkNames);
-        SinkWorker[] targets = new SinkWorker[sinkNames.size()];
-        for (int i = 0; i < targets.length; i++) {
+        SinkWorker[] targets = new SinkWorker[sinkNames.size() + (history == null ? 0 : 1)];
+        if (history != null) {
+            targets[sinkNames.size()] = history;
+        }
+        for (int i = 0; i < sinkNames.size(); i++) {
             SinkWorker sink = sinks.get(sinkNames.get(i));
             if (sink == null) {
                 throw new IllegalArgumentException("no sink named " + sinkNames.get(i));
