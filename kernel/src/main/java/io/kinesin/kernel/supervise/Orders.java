@@ -216,18 +216,23 @@ final class Orders {
         i.underway = null;
         effects.cancel(new Timer.HoldStep(i.service.name(), i.index));
         instances.move(i, Step.ENDED);
-        String how = status instanceof ExitStatus.Killed k ? "by " + k.signal().sigName() : "with code " + status.code();
+        List<String> sent = new ArrayList<>();
+        for (int k = 0; k <= u.step; k++) {
+            sent.add(i.service.stop().step(k).sigName());
+        }
+        String how = "sent " + String.join(", ", sent) + "; it " + (status instanceof ExitStatus.Killed k
+                ? "died of " + k.signal().sigName() : "exited with code " + status.code());
         supervision.publishDied(i, status, u.then == Then.RESTART);
         if (u.then == Then.HOLD) {
             i.held = true;
             log.info("held down", "service", i.service.name(), "instance", i.index);
-            u.waiting.forEach(w -> w.say(true, "stopped (pid " + u.pid + " ended " + how + "); held down"));
+            u.waiting.forEach(w -> w.say(true, "stopped (pid " + u.pid + ": " + how + "); held down"));
             return;
         }
         i.stopSignals.clear();
         instances.move(i, Step.RELEASED);
         supervision.spawnNow(i);
-        u.waiting.forEach(w -> say(w, i, "restarted", u.pid, " (the old one ended " + how + ")"));
+        u.waiting.forEach(w -> say(w, i, "restarted", u.pid, ": " + how));
     }
 
     /** The shutdown took over an instance with an order underway: it is stopping for good. */
@@ -241,7 +246,7 @@ final class Orders {
 
     private static void say(Line line, Instance i, String verb, int oldPid, String more) {
         if (i.state().hasProcess()) {
-            line.say(true, verb + ", pid " + i.pid + (oldPid == 0 ? "" : " (was " + oldPid + ")") + more);
+            line.say(true, verb + ", pid " + i.pid + (oldPid == 0 ? "" : " (was " + oldPid + more + ")"));
         } else {
             line.say(false, "could not be started: " + (i.failure != null ? i.failure
                     : i.lastExit == null ? i.state().label() : i.state().label() + " after " + i.lastExit));

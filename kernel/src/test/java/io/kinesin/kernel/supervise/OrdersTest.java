@@ -46,7 +46,7 @@ class OrdersTest {
         assertThat(fresh).isNotEqualTo(old);
         assertThat(w.state("web", 0)).isEqualTo(State.READY);
         assertThat(last().exit()).isZero();
-        assertThat(last().lines()).containsExactly("web: restarted, pid " + fresh + " (was " + old + ") (the old one ended by SIGKILL)");
+        assertThat(last().lines()).containsExactly("web: restarted, pid " + fresh + " (was " + old + ": sent SIGTERM, SIGKILL; it died of SIGKILL)");
         assertThat(w.supervision.phase()).isEqualTo(Supervision.Phase.RUNNING);
         assertThat(w.timers).doesNotContainKey(new Timer.HoldStep("web", 0));
     }
@@ -59,7 +59,7 @@ class OrdersTest {
         w.kill(pid, Signal.TERM);
         assertThat(w.state("web", 0)).isEqualTo(State.EXITED);
         assertThat(w.supervision.instances().getFirst().held()).isTrue();
-        assertThat(last().lines()).containsExactly("web: stopped (pid " + pid + " ended by SIGTERM); held down");
+        assertThat(last().lines()).containsExactly("web: stopped (pid " + pid + ": sent SIGTERM; it died of SIGTERM); held down");
         assertThat(w.supervision.phase()).isEqualTo(Supervision.Phase.RUNNING);
         w.advance(Duration.ofMinutes(5));
         assertThat(w.spawnCount("web")).isEqualTo(1); // not restarted
