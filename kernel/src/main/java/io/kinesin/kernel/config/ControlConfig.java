@@ -44,7 +44,7 @@ final class ControlConfig {
             if (!KEYS.contains(name)) {
                 String near = Suggestions.nearest(name, KEYS);
                 throw new ConfigProblem("control." + name, "unknown key" + (near == null ? "; known keys: " + String.join(", ", KEYS)
-                        : "; did you mean " + near + "?"));
+                        : "; did you mean \"" + near + "\"?"));
             }
         }
         boolean off = false;

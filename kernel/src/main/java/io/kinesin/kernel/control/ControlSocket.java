@@ -41,14 +41,12 @@ public final class ControlSocket implements AutoCloseable {
 
     private final Path path;
     private final ServerSocketChannel server;
-    private final Peers peers;
     private final Semaphore slots = new Semaphore(CONNECTIONS);
     private volatile boolean closed;
 
-    private ControlSocket(Path path, ServerSocketChannel server, Peers peers) {
+    private ControlSocket(Path path, ServerSocketChannel server) {
         this.path = path;
         this.server = server;
-        this.peers = peers;
     }
 
     /** Why the socket's path cannot be had. */
@@ -69,7 +67,7 @@ public final class ControlSocket implements AutoCloseable {
         Path path = spec.socket().toAbsolutePath();
         try {
             ServerSocketChannel server = open(path);
-            return new ControlSocket(path, server, Peers.of(path));
+            return new ControlSocket(path, server);
         } catch (Unavailable e) {
             if (spec.explicit()) {
                 throw new UsageException("control socket " + path + ": " + e.getMessage());
@@ -152,12 +150,13 @@ public final class ControlSocket implements AutoCloseable {
     /** Starts serving the running supervisor; returns at once. */
     public void serve(Supervisor supervisor, History history, Plan plan, Self self, Log log) {
         Answers answers = new Answers(supervisor, history, plan, self);
-        Thread accept = new Thread(() -> accept(answers, log), "kinesin-control");
+        Thread accept = new Thread(() -> accept(answers, Peers.of(path), log), "kinesin-control");
         accept.setDaemon(true);
         accept.start();
     }
 
-    private void accept(Answers answers, Log log) {
+    /** The accepting thread; it also looks up who may connect, so that start-up does not wait for the user database. */
+    private void accept(Answers answers, Peers peers, Log log) {
         while (!closed) {
             SocketChannel client;
             try {

@@ -34,12 +34,23 @@ public final class History implements LogSink {
     /** What a stream's ring holds at most, whatever its lines' lengths: bounds kinesin's memory. */
     static final long MAX_BYTES_PER_STREAM = 1 << 20;
 
-    /** One line, numbered in the order the history received it (across streams). */
-    public record Entry(long seq, LogLine line) {
+    /**
+     * One line, numbered in the order the history received it (across streams). Two objects a
+     * line (this and its text): the {@link LogLine} is made only when a reader asks.
+     */
+    public record Entry(long seq, Key key, long atNanos, byte[] text, boolean cut) {
+
+        public LogLine line() {
+            return new LogLine(key.service(), key.instance(), key.stream(),
+                    Instant.ofEpochSecond(Math.floorDiv(atNanos, NANOS), Math.floorMod(atNanos, NANOS)), text, cut);
+        }
     }
 
-    private record Key(String service, int instance, Stream stream) {
+    /** One stream of one instance. */
+    public record Key(String service, int instance, Stream stream) {
     }
+
+    private static final long NANOS = 1_000_000_000L;
 
     private static final class Ring {
         final ArrayDeque<Entry> lines = new ArrayDeque<>();
@@ -62,31 +73,47 @@ public final class History implements LogSink {
 
     @Override
     public void write(List<LogLine> batch) {
-        List<LogLine> copies = new ArrayList<>(batch.size());
-        if (batch instanceof FramedLines f) {
-            byte[] data = f.data();
-            for (int i = 0; i < f.size(); i++) {
-                long at = f.at(i);
-                copies.add(new LogLine(f.service(), f.instance(), f.output(),
-                        Instant.ofEpochSecond(Math.floorDiv(at, 1_000_000_000L), Math.floorMod(at, 1_000_000_000L)),
-                        Arrays.copyOfRange(data, f.start(i), f.end(i)), f.cut(i)));
-            }
-        } else {
-            copies.addAll(batch);
-        }
-        if (copies.isEmpty()) {
+        if (batch.isEmpty()) {
             return;
         }
-        LogLine first = copies.getFirst();
-        Key key = new Key(first.service(), first.instance(), first.stream());
+        // a batch is one stream's; only its last perStream lines can stay
+        int from = Math.max(0, batch.size() - perStream);
+        int n = batch.size() - from;
+        Key key;
+        long[] at = new long[n];
+        byte[][] text = new byte[n][];
+        boolean[] cut = new boolean[n];
+        if (batch instanceof FramedLines f) {
+            key = new Key(f.service(), f.instance(), f.output());
+            byte[] data = f.data();
+            for (int i = 0; i < n; i++) {
+                at[i] = f.at(from + i);
+                text[i] = Arrays.copyOfRange(data, f.start(from + i), f.end(from + i));
+                cut[i] = f.cut(from + i);
+            }
+        } else {
+            LogLine first = batch.getFirst();
+            key = new Key(first.service(), first.instance(), first.stream());
+            for (int i = 0; i < n; i++) {
+                LogLine l = batch.get(from + i);
+                at[i] = l.at().getEpochSecond() * NANOS + l.at().getNano();
+                text[i] = l.text();
+                cut[i] = l.cut();
+            }
+        }
         lock.lock();
         try {
-            Ring ring = rings.computeIfAbsent(key, k -> new Ring());
-            for (LogLine l : copies) {
-                ring.lines.addLast(new Entry(++seq, l));
-                ring.bytes += l.text().length;
+            Ring ring = rings.get(key);
+            if (ring == null) {
+                ring = new Ring();
+                rings.put(key, ring);
+            }
+            seq += from; // the lines skipped had their numbers too
+            for (int i = 0; i < n; i++) {
+                ring.lines.addLast(new Entry(++seq, key, at[i], text[i], cut[i]));
+                ring.bytes += text[i].length;
                 while (ring.lines.size() > perStream || ring.bytes > MAX_BYTES_PER_STREAM && ring.lines.size() > 1) {
-                    ring.bytes -= ring.lines.removeFirst().line().text().length;
+                    ring.bytes -= ring.lines.removeFirst().text().length;
                 }
             }
             added.signalAll();

@@ -79,4 +79,33 @@ class CommandLineTest {
         assertThatThrownBy(() -> parse("run", "a.yaml", "b.yaml")).hasMessageContaining("unexpected argument \"b.yaml\"");
         assertThatThrownBy(() -> parse("-g")).hasMessageContaining("options alone do nothing");
     }
+
+    @Test
+    void controlCommandsTakeTheirFlagsTargetsAndControl() throws Exception {
+        Invocation.Control status = (Invocation.Control) parse("status", "--json", "--control", "/tmp/c.sock");
+        assertThat(status.requests()).containsExactly(io.kinesin.kernel.control.Request.of("status", "json"));
+        assertThat(status.options().control()).isEqualTo("/tmp/c.sock");
+        Invocation.Control stop = (Invocation.Control) parse("--control=/x", "stop", "web", "worker.1");
+        assertThat(stop.requests()).extracting(io.kinesin.kernel.control.Request::words)
+                .containsExactly(List.of("web"), List.of("worker.1"));
+        assertThat(stop.options().control()).isEqualTo("/x");
+        Invocation.Control signal = (Invocation.Control) parse("signal", "-HUP", "web");
+        assertThat(signal.requests().getFirst().words()).containsExactly("HUP", "web");
+        Invocation.Control logs = (Invocation.Control) parse("logs", "-f", "-n", "5", "web");
+        assertThat(logs.requests().getFirst().words()).containsExactly("5", "follow", "web");
+        assertThat(((Invocation.Control) parse("logs")).requests().getFirst().words()).containsExactly("100", "-", "");
+        assertThat(((Invocation.Run) parse("run", "--control", "/y", "k.yaml")).options().control()).isEqualTo("/y");
+    }
+
+    @Test
+    void controlMistakesAreUsageErrors() {
+        assertThatThrownBy(() -> parse("stop")).isInstanceOf(UsageException.class).hasMessageContaining("needs a service");
+        assertThatThrownBy(() -> parse("signal", "web")).isInstanceOf(UsageException.class);
+        assertThatThrownBy(() -> parse("signal", "NOPE", "web")).isInstanceOf(UsageException.class);
+        assertThatThrownBy(() -> parse("logs", "-n", "x")).isInstanceOf(UsageException.class);
+        assertThatThrownBy(() -> parse("status", "web")).isInstanceOf(UsageException.class);
+        assertThatThrownBy(() -> parse("--control", "/c", "--", "sleep", "1")).isInstanceOf(UsageException.class)
+                .hasMessageContaining("no control socket");
+        assertThatThrownBy(() -> parse("--control", "/c", "---", "a", "---", "b")).isInstanceOf(UsageException.class);
+    }
 }

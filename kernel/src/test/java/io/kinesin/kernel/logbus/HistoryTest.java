@@ -1,0 +1,67 @@
+package io.kinesin.kernel.logbus;
+
+import io.kinesin.spi.LogLine;
+import io.kinesin.spi.Stream;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The rings {@code kinesin logs} reads. */
+class HistoryTest {
+
+    private static LogLine line(String service, int instance, Stream stream, String text) {
+        return new LogLine(service, instance, stream, Instant.EPOCH, text.getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    private static List<String> texts(List<History.Entry> entries) {
+        return entries.stream().map(e -> e.line().service() + "." + e.line().instance() + " "
+                + new String(e.line().text(), StandardCharsets.UTF_8)).toList();
+    }
+
+    @Test
+    void eachStreamKeepsItsLastLinesAndReadersGetThemInArrivalOrder() {
+        History h = new History(2);
+        h.write(List.of(line("web", 0, Stream.STDOUT, "a"), line("web", 0, Stream.STDOUT, "b"), line("web", 0, Stream.STDOUT, "c")));
+        h.write(List.of(line("web", 0, Stream.STDERR, "err")));
+        h.write(List.of(line("web", 1, Stream.STDOUT, "one")));
+        h.write(List.of(line("db", 0, Stream.STDOUT, "db")));
+        assertThat(texts(h.last("web", 10))).containsExactly("web.0 b", "web.0 c", "web.0 err", "web.1 one");
+        assertThat(texts(h.last("web", 1))).containsExactly("web.0 c", "web.0 err", "web.1 one");
+        assertThat(texts(h.last(null, 1))).containsExactly("web.0 c", "web.0 err", "web.1 one", "db.0 db");
+        assertThat(h.last("nobody", 5)).isEmpty();
+    }
+
+    @Test
+    void aStreamsBytesAreBoundedToo() {
+        History h = new History(1000);
+        byte[] big = new byte[(int) (History.MAX_BYTES_PER_STREAM / 4)];
+        for (int i = 0; i < 10; i++) {
+            h.write(List.of(new LogLine("web", 0, Stream.STDOUT, Instant.EPOCH, big, false)));
+        }
+        assertThat(h.last("web", 1000)).hasSize(4);
+    }
+
+    @Test
+    void aFollowerWaitsForNewerLinesOfItsServiceOnly() throws Exception {
+        History h = new History(10);
+        h.write(List.of(line("web", 0, Stream.STDOUT, "old")));
+        long from = h.newest();
+        assertThat(h.after(from, "web", Duration.ofMillis(20))).isEmpty();
+        CompletableFuture<List<History.Entry>> next = CompletableFuture.supplyAsync(() -> {
+            try {
+                return h.after(from, "web", Duration.ofSeconds(20));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        h.write(List.of(line("db", 0, Stream.STDOUT, "not this")));
+        h.write(List.of(line("web", 0, Stream.STDOUT, "new")));
+        assertThat(texts(next.get())).containsExactly("web.0 new");
+    }
+}
