@@ -64,4 +64,22 @@ class HistoryTest {
         h.write(List.of(line("web", 0, Stream.STDOUT, "new")));
         assertThat(texts(next.get())).containsExactly("web.0 new");
     }
+
+    @Test
+    void theBusFeedsEveryStreamToTheHistoryBesideItsOwnSinks() {
+        History h = new History(3);
+        io.kinesin.kernel.log.Log log = new io.kinesin.kernel.log.Log(io.kinesin.kernel.log.Log.Format.LOGFMT,
+                io.kinesin.kernel.log.Log.Level.WARN, new java.io.ByteArrayOutputStream());
+        RecordingSink rec = new RecordingSink();
+        LogBus bus = new LogBus(java.util.Map.of("rec", rec), h, BusSettings.DEFAULT, log);
+        int out = bus.attach("web", 1, Stream.STDOUT, List.of("rec"));
+        int err = bus.attach("web", 1, Stream.STDERR, List.of());
+        FileBus.write(out, "1\n2\n3\n4\n5\n");
+        FileBus.write(err, "oops\n");
+        io.kinesin.kernel.process.Fds.close(out);
+        io.kinesin.kernel.process.Fds.close(err);
+        bus.close(Duration.ofSeconds(5), Duration.ofSeconds(5));
+        assertThat(texts(h.last("web", 10))).containsExactlyInAnyOrder("web.1 3", "web.1 4", "web.1 5", "web.1 oops");
+        assertThat(h.last("web", 10).getFirst().line().stream()).isIn(Stream.STDOUT, Stream.STDERR);
+    }
 }
