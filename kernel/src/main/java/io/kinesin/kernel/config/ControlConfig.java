@@ -75,13 +75,17 @@ final class ControlConfig {
         return new ControlConfig(off, socket, history);
     }
 
-    /** A boolean, as YAML, TOML or JSON writes it (YAML's scalars arrive as text); null for anything else. */
+    /** A boolean, as YAML, TOML or JSON writes it (YAML's scalars arrive as text; yes/no and on/off too); null for anything else. */
     private static Boolean bool(JsonNode n) {
         if (n.isBoolean()) {
             return n.asBoolean();
         }
-        if (n.isTextual() && (n.asText().equals("true") || n.asText().equals("false"))) {
-            return Boolean.valueOf(n.asText());
+        if (n.isTextual()) {
+            return switch (n.asText().strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "yes", "on" -> true;
+                case "false", "no", "off" -> false;
+                default -> null;
+            };
         }
         return null;
     }
