@@ -104,10 +104,7 @@ final class Orders {
     private void stop(Instance i, Line line) {
         switch (i.state()) {
             case RUNNING, READY -> ladder(i, Then.HOLD, line);
-            case STOPPING -> {
-                i.underway.then = Then.HOLD;
-                i.underway.waiting.add(line);
-            }
+            case STOPPING -> meanwhile(i, Then.HOLD, line);
             case BACKOFF, STARTING -> {
                 if (i.state() == State.BACKOFF) {
                     effects.cancel(new Timer.Restart(i.service.name(), i.index));
@@ -123,10 +120,7 @@ final class Orders {
     private void restart(Instance i, Line line) {
         switch (i.state()) {
             case RUNNING, READY -> ladder(i, Then.RESTART, line);
-            case STOPPING -> {
-                i.underway.then = Then.RESTART;
-                i.underway.waiting.add(line);
-            }
+            case STOPPING -> meanwhile(i, Then.RESTART, line);
             default -> start(i, line);
         }
     }
@@ -134,10 +128,7 @@ final class Orders {
     private void start(Instance i, Line line) {
         switch (i.state()) {
             case RUNNING, READY -> line.say(true, "already running, pid " + i.pid);
-            case STOPPING -> {
-                i.underway.then = Then.RESTART;
-                i.underway.waiting.add(line);
-            }
+            case STOPPING -> meanwhile(i, Then.RESTART, line);
             case STARTING -> line.say(true, "not started yet: waiting for its dependencies");
             case BACKOFF -> {
                 effects.cancel(new Timer.Restart(i.service.name(), i.index));
@@ -174,6 +165,16 @@ final class Orders {
         instances.send(i, sent, false);
         line.say(true, "sent " + sent.get().sigName() + (sent.get().equals(signal) ? "" : " (rewritten from " + signal.sigName() + ")")
                 + " to pid " + i.pid + (i.service.forwarding().group() ? " and its process group" : ""));
+    }
+
+    /** A second order for an instance already on its ladder: the later one says what follows; both are answered then. */
+    private static void meanwhile(Instance i, Then then, Line line) {
+        if (i.underway == null) {
+            line.say(false, "not done: it is stopping for good");
+            return;
+        }
+        i.underway.then = then;
+        i.underway.waiting.add(line);
     }
 
     private void ladder(Instance i, Then then, Line line) {

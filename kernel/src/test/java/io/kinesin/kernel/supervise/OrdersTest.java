@@ -166,6 +166,18 @@ class OrdersTest {
     }
 
     @Test
+    void aStartWhileTheStopsLadderRunsRestartsItAndAnswersBoth() {
+        w.supervise(plan(FIRST_FAILURE, service("web"))).start();
+        int old = w.pidOf("web", 0);
+        order(new Order.Stop(t("web")));
+        order(new Order.Start(t("web")));
+        assertThat(answers).isEmpty();
+        w.kill(old, Signal.TERM);
+        assertThat(answers).hasSize(2).allSatisfy(a -> assertThat(a.lines().getFirst()).contains("restarted, pid " + w.pidOf("web", 0)));
+        assertThat(w.supervision.instances().getFirst().held()).isFalse();
+    }
+
+    @Test
     void targetsParse() {
         assertThat(Order.Target.parse("web")).isEqualTo(new Order.Target("web", -1));
         assertThat(Order.Target.parse("web.2")).isEqualTo(new Order.Target("web", 2));
