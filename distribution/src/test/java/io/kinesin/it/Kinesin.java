@@ -111,6 +111,11 @@ final class Kinesin {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear();
         pb.environment().putAll(env);
+        if (command.contains("run") && !command.contains("--control") && !env.containsKey("KINESIN_CONTROL")) {
+            // each run its own control socket: kinesins of tests that overlap (or of another
+            // build on this machine) never share the default one, whose loss is a warning on stderr
+            pb.environment().put("KINESIN_CONTROL", dir.resolve("control.sock").toString());
+        }
         if (cwd != null) {
             pb.directory(cwd.toFile());
         }
