@@ -288,10 +288,13 @@ public final class Supervision {
         return true;
     }
 
-    /** An instance of a dependency that can never meet the condition, or null. */
+    /** An instance of a dependency that can never meet the condition, or null; a held one may still be started. */
     private Instance blocker(ServiceSpec s) {
         for (var dep : s.dependsOn().entrySet()) {
             for (Instance d : instances.of(dep.getKey())) {
+                if (d.held) {
+                    continue;
+                }
                 boolean never = switch (dep.getValue()) {
                     case STARTED -> d.state().isFinal() && !d.everStarted;
                     case READY -> d.state().isFinal() && !d.everReady;

@@ -178,6 +178,20 @@ class OrdersTest {
     }
 
     @Test
+    void aDependencyHeldBeforeItStartedKeepsItsDependentsWaitingUntilItIsStarted() {
+        w.supervise(plan(FIRST_FAILURE, service("db").dependsOn("init", Condition.COMPLETED),
+                service("init").optional(), service("app").dependsOn("db", Condition.STARTED))).start();
+        order(new Order.Stop(t("db"))); // still waiting for init
+        assertThat(w.state("db", 0)).isEqualTo(State.EXITED);
+        w.exit(w.pidOf("init", 0), 0);
+        assertThat(w.state("app", 0)).isEqualTo(State.STARTING);
+        assertThat(w.supervision.phase()).isEqualTo(Supervision.Phase.RUNNING);
+        order(new Order.Start(t("db")));
+        assertThat(w.state("db", 0)).isEqualTo(State.READY);
+        assertThat(w.state("app", 0)).isEqualTo(State.READY);
+    }
+
+    @Test
     void targetsParse() {
         assertThat(Order.Target.parse("web")).isEqualTo(new Order.Target("web", -1));
         assertThat(Order.Target.parse("web.2")).isEqualTo(new Order.Target("web", 2));
