@@ -119,80 +119,22 @@ public final class CommandLine {
         }
     }
 
-    /** The words after a control command: its own flags, --control PATH, and its targets. */
+    /** The words after a control command: --control PATH and -h here, the rest {@link ControlCommand}'s. */
     private List<Request> control(String verb) throws UsageException {
-        boolean json = false;
-        boolean follow = false;
-        int lines = 100;
         List<String> words = new ArrayList<>();
         while (pos < args.size()) {
             String arg = text(args.get(pos++));
             if (arg.equals("-h") || arg.equals("--help")) {
                 help = true;
-            } else if (arg.equals("--control") || arg.startsWith("--control=")) {
-                control = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : value("--control");
-            } else if (verb.equals("status") && arg.equals("--json")) {
-                json = true;
-            } else if (verb.equals("logs") && (arg.equals("-f") || arg.equals("--follow"))) {
-                follow = true;
-            } else if (verb.equals("logs") && (arg.equals("-n") || arg.startsWith("-n") && arg.length() > 2 || arg.startsWith("--lines"))) {
-                String v = arg.equals("-n") || arg.equals("--lines") ? value(arg)
-                        : arg.startsWith("--lines=") ? arg.substring(8) : arg.substring(2);
-                try {
-                    lines = Integer.parseInt(v.strip());
-                } catch (NumberFormatException e) {
-                    lines = -1;
-                }
-                if (lines < 0) {
-                    throw new UsageException("kinesin logs -n: \"" + v + "\" is not a number of lines (0 or more)");
-                }
-            } else if (arg.startsWith("-") && arg.length() > 1 && !(verb.equals("signal") && words.isEmpty())) {
-                throw new UsageException("kinesin " + verb + ": unknown option " + arg + " (see kinesin --help)");
+            } else if (arg.equals("--control")) {
+                control = value("--control");
+            } else if (arg.startsWith("--control=")) {
+                control = arg.substring("--control=".length());
             } else {
                 words.add(arg);
             }
         }
-        if (help) {
-            return List.of();
-        }
-        List<Request> requests = new ArrayList<>();
-        switch (verb) {
-            case "status" -> {
-                if (!words.isEmpty()) {
-                    throw new UsageException("kinesin status takes no arguments, got \"" + words.getFirst() + "\" (it shows every service)");
-                }
-                requests.add(json ? Request.of("status", "json") : Request.of("status"));
-            }
-            case "logs" -> {
-                if (words.size() > 1) {
-                    throw new UsageException("kinesin logs takes one SERVICE at most, got " + String.join(" ", words));
-                }
-                requests.add(Request.of("logs", String.valueOf(lines), follow ? "follow" : "-", words.isEmpty() ? "" : words.getFirst()));
-            }
-            case "signal" -> {
-                if (words.size() < 2) {
-                    throw new UsageException("kinesin signal needs a signal and a service: kinesin signal HUP web (or web.2 for one instance)");
-                }
-                String signal = words.getFirst().startsWith("-") ? words.getFirst().substring(1) : words.getFirst();
-                try {
-                    Signal.parse(signal);
-                } catch (IllegalArgumentException e) {
-                    throw new UsageException("kinesin signal: " + e.getMessage());
-                }
-                for (String target : words.subList(1, words.size())) {
-                    requests.add(Request.of("signal", signal, target));
-                }
-            }
-            default -> {
-                if (words.isEmpty()) {
-                    throw new UsageException("kinesin " + verb + " needs a service: kinesin " + verb + " web (or web.2 for one instance)");
-                }
-                for (String target : words) {
-                    requests.add(Request.of(verb, target));
-                }
-            }
-        }
-        return requests;
+        return help ? List.of() : ControlCommand.requests(verb, words);
     }
 
     private String value(String option) throws UsageException {

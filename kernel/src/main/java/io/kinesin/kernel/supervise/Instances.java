@@ -40,6 +40,11 @@ final class Instances {
         return byService.get(service);
     }
 
+    /** The services' names, in plan order. */
+    List<String> names() {
+        return List.copyOf(byService.keySet());
+    }
+
     Iterable<List<Instance>> all() {
         return byService.values();
     }

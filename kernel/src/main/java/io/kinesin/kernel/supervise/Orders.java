@@ -77,7 +77,29 @@ final class Orders {
         this.log = log;
     }
 
-    void apply(Order order, List<Instance> targets, Consumer<Order.Answer> answer) {
+    /** Carries out an order for the instance(s) it names; a name that matches none is answered at once (exit 2). */
+    void apply(Order order, Consumer<Order.Answer> answer) {
+        Order.Target t = order.target();
+        List<Instance> of = instances.of(t.service());
+        int instance = t.instance();
+        if (of == null && instance >= 0) { // a service named like "api.2"
+            of = instances.of(t.toString());
+            instance = -1;
+        }
+        if (of == null) {
+            answer.accept(Order.Answer.of(2, "no service \"" + t + "\"; services: " + String.join(", ", instances.names())));
+            return;
+        }
+        if (instance >= of.size()) {
+            answer.accept(Order.Answer.of(2, "no instance " + t + ": " + t.service() + " has "
+                    + (of.size() == 1 ? "one instance, " + t.service() + " (or " + t.service() + ".0)"
+                    : "instances " + t.service() + ".0 to " + t.service() + "." + (of.size() - 1))));
+            return;
+        }
+        apply(order, instance < 0 ? List.copyOf(of) : List.of(of.get(instance)), answer);
+    }
+
+    private void apply(Order order, List<Instance> targets, Consumer<Order.Answer> answer) {
         Reply reply = new Reply(targets.size(), answer);
         for (int k = 0; k < targets.size(); k++) {
             Instance i = targets.get(k);

@@ -201,25 +201,7 @@ public final class Supervision {
                     : "kinesin is shutting down; nothing more is started or stopped"));
             return;
         }
-        Order.Target t = order.target();
-        List<Instance> of = instances.of(t.service());
-        int instance = t.instance();
-        if (of == null && instance >= 0) { // a service named like "api.2"
-            of = instances.of(t.toString());
-            instance = -1;
-        }
-        if (of == null) {
-            List<String> names = plan.services().stream().map(ServiceSpec::name).toList();
-            answer.accept(Order.Answer.of(2, "no service \"" + t + "\"; services: " + String.join(", ", names)));
-            return;
-        }
-        if (instance >= of.size()) {
-            answer.accept(Order.Answer.of(2, "no instance " + t + ": " + t.service() + " has "
-                    + (of.size() == 1 ? "one instance, " + t.service() + " (or " + t.service() + ".0)"
-                    : "instances " + t.service() + ".0 to " + t.service() + "." + (of.size() - 1))));
-            return;
-        }
-        orders.apply(order, instance < 0 ? List.copyOf(of) : List.of(of.get(instance)), answer);
+        orders.apply(order, answer);
     }
 
     public void onTimer(Timer timer) {
