@@ -163,6 +163,21 @@ class ControlIT {
     }
 
     @Test
+    void aHeldEssentialServiceDoesNotStopTheContainer() throws Exception {
+        int old = pid("web", 0);
+        Kinesin.Result stop = ctl("stop", "web");
+        assertThat(stop.status()).as(stop.toString()).isZero();
+        assertThat(stop.stdout()).isEqualTo("web: stopped (pid " + old + ": sent SIGTERM; it exited with code 0); held down\n");
+        assertThat(instance("web", 0).path("held").asBoolean()).isTrue();
+        assertThat(kinesin.alive()).isTrue();
+        assertThat(ctl("stop", "web").stdout()).isEqualTo("web: already stopped\n");
+        Kinesin.Result start = ctl("start", "web");
+        assertThat(start.status()).as(start.toString()).isZero();
+        assertThat(start.stdout()).isEqualTo("web: started, pid " + pid("web", 0) + "\n");
+        assertThat(kinesin.alive()).isTrue();
+    }
+
+    @Test
     void signalReachesTheNamedInstanceOnly() throws Exception {
         Kinesin.Result r = ctl("signal", "HUP", "worker.1");
         assertThat(r.status()).as(r.toString()).isZero();
