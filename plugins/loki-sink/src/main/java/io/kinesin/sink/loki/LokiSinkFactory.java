@@ -10,6 +10,7 @@ import org.pf4j.Extension;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The {@code loki} sink kind: {@code sinks: { loki: { type: loki, url: http://loki:3100 } }}. */
 @Extension
@@ -19,6 +20,7 @@ public final class LokiSinkFactory implements LogSinkFactory<LokiSinkConfig> {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** One push, answered: well within the kernel's deadline for a call into a sink (30s). */
     static final Duration PUSH_TIMEOUT = Duration.ofSeconds(15);
+    static final long QUEUE_BYTES = 16 << 20;
 
     @Override
     public String type() {
@@ -28,6 +30,12 @@ public final class LokiSinkFactory implements LogSinkFactory<LokiSinkConfig> {
     @Override
     public Class<LokiSinkConfig> configType() {
         return LokiSinkConfig.class;
+    }
+
+    /** 16 MiB: a Loki outage of a while is waited out before the streams' overflow applies. */
+    @Override
+    public OptionalLong defaultQueueBytes() {
+        return OptionalLong.of(QUEUE_BYTES);
     }
 
     /** Connects nothing yet: the first push does, and a Loki that is down then is retried by the kernel. */
