@@ -1,5 +1,9 @@
 package io.kinesin.sink.loki;
 
+import com.github.loki4j.client.http.HttpConfig;
+import com.github.loki4j.client.http.JavaHttpClient;
+import com.github.loki4j.client.http.Loki4jHttpClient;
+import com.github.loki4j.client.http.LokiResponse;
 import io.kinesin.spi.LogLine;
 import io.kinesin.spi.LogSink;
 import io.kinesin.spi.Stream;
@@ -8,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +31,7 @@ class LokiSinkFailureTest {
 
     private final String run = UUID.randomUUID().toString();
     private final Instant start = Instant.now();
+    private Instant read = start;
 
     @Test
     void aLokiThatIsNotThereIsAFailureToRetry() throws Exception {
@@ -67,6 +73,48 @@ class LokiSinkFailureTest {
         assertThat(stored.getFirst().labels()).containsEntry("service", "web").containsEntry("stream", "stdout").containsEntry("instance", "0");
     }
 
+    /**
+     * The kernel retries a batch whose write failed after some of its pushes went through: the
+     * lines Loki has are not pushed again, the others arrive once, at the times of the first try.
+     * The network fails the second push once (loki4j's client interface wrapped round the real
+     * client; Loki is real).
+     */
+    @Test
+    void aBatchRetriedAfterAPartialFailureArrivesOnceWithItsReadTimes() throws Exception {
+        Loki loki = Loki.shared();
+        HttpConfig http = HttpConfig.builder().setPushUrl(loki.pushUrl()).build("application/json");
+        Loki4jHttpClient real = new JavaHttpClient(http);
+        int[] sends = {0};
+        Loki4jHttpClient flaky = new Loki4jHttpClient() {
+            @Override
+            public HttpConfig getConfig() {
+                return http;
+            }
+
+            @Override
+            public LokiResponse send(ByteBuffer batch) throws Exception {
+                if (++sends[0] == 2) {
+                    throw new java.net.ConnectException("the network failed once");
+                }
+                return real.send(batch);
+            }
+
+            @Override
+            public void close() throws Exception {
+                real.close();
+            }
+        };
+        List<LogLine> batch = List.of(line("web", "one"), line("web", "two"), line("web", "three"), line("web", "four"));
+        try (LogSink sink = new LokiSink(new Push(flaky, 1 << 20), new Streams(Map.of("run", run)), 2, 1 << 20)) {
+            assertThatThrownBy(() -> sink.write(batch)).isInstanceOf(IOException.class).isNotInstanceOf(LogSink.Undeliverable.class);
+            sink.write(batch); // the kernel's retry: the same batch
+        }
+        List<Loki.Entry> stored = loki.lines(selector(), start.minusSeconds(60), Instant.now().plusSeconds(60));
+        assertThat(stored).extracting(Loki.Entry::line).containsExactly("one", "two", "three", "four");
+        assertThat(stored).extracting(Loki.Entry::nanos).containsExactlyElementsOf(batch.stream().map(l -> Loki.nanos(l.at())).toList());
+        assertThat(sends[0]).as("pushes: one, two | three, four (failed) | three, four").isEqualTo(3);
+    }
+
     private String selector() {
         return "{run=\"" + run + "\"}";
     }
@@ -75,7 +123,9 @@ class LokiSinkFailureTest {
         return new LokiSinkFactory().create(new LokiSinkConfig(url, Map.of("run", run), null, null, null), null);
     }
 
-    private static LogLine line(String service, String text) {
-        return new LogLine(service, 0, Stream.STDOUT, Instant.now(), text.getBytes(StandardCharsets.UTF_8), false);
+    /** A line read now, a microsecond after the one before, as the kernel stamps them. */
+    private LogLine line(String service, String text) {
+        read = read.plusNanos(1_000);
+        return new LogLine(service, 0, Stream.STDOUT, read, text.getBytes(StandardCharsets.UTF_8), false);
     }
 }
