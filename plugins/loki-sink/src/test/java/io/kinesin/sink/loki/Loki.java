@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The binary: {@code -Dkinesin.loki=PATH} or {@code $KINESIN_LOKI}, else where
  * {@code start-loki} unpacks it ({@code ${KINESIN_LOKI_CACHE:-~/.cache/kinesin-loki}/loki-3.4.6});
  * {@code .ci/run} unpacks and checks it there. Its config: {@code loki-config.yaml} of
- * {@code -Dkinesin.loki.shared} (the build sets {@code ../shared/loki}) or {@code $KINESIN_LOKI_CONFIG}.
+ * {@code -Dkinesin.loki.shared} (the build sets {@code ../shared/loki}) or {@code $KINESIN_LOKI_CONFIG_DIR}.
  * When they are missing a test is skipped saying so, except under CI ({@code CI=true}), where it fails.
  */
 public final class Loki implements AutoCloseable {
