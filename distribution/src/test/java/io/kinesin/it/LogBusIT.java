@@ -61,6 +61,40 @@ class LogBusIT {
     }
 
     @Test
+    void rotationUnderAMillionLineFloodLosesNothing(@TempDir Path dir) throws Exception {
+        int n = 1_000_000; // 6.9 MB of numbers: about 14 files of 512 KiB
+        Path config = Files.writeString(dir.resolve("kinesin.yaml"), """
+                sinks:
+                  app: { type: file, path: logs/app.log, rotate: { size: 512KiB, keep: 100 } }
+                services:
+                  flood:
+                    command: [seq, 1, "%d"]
+                    stdout: { sinks: [app] }
+                """.formatted(n));
+        Kinesin.Result r = Kinesin.args("run", config.toString()).run();
+        assertThat(r.status()).as(r.toString()).isZero();
+
+        Path logs = dir.resolve("logs");
+        List<Path> oldestFirst = new ArrayList<>();
+        for (int i = 100; i >= 1; i--) {
+            if (Files.exists(logs.resolve("app.log." + i))) {
+                oldestFirst.add(logs.resolve("app.log." + i));
+            }
+        }
+        oldestFirst.add(logs.resolve("app.log"));
+        assertThat(oldestFirst).as("it rotated").hasSizeGreaterThan(10);
+        long expected = 1;
+        for (Path f : oldestFirst) {
+            assertThat(Files.size(f)).as("%s stays within the size", f).isLessThanOrEqualTo(512 * 1024);
+            for (String line : Files.readAllLines(f)) {
+                assertThat(line).as("in %s, nothing lost, repeated or split", f).isEqualTo(Long.toString(expected));
+                expected++;
+            }
+        }
+        assertThat(expected - 1).isEqualTo(n);
+    }
+
+    @Test
     void aConsoleNobodyReadsIsCountedInKinesinsLastLineWithinTheFlushBound(@TempDir Path dir) throws Exception {
         int n = 30_000; // about 170 KB: more than kinesin's stdout pipe takes
         Path config = Files.writeString(dir.resolve("kinesin.yaml"), """

@@ -97,18 +97,13 @@ public final class Main {
                 Planner.Result p = ConfigCommands.plan(bound.normalized(), environment, r.options());
                 Log log = Log.queued(p.logFormat(), p.logLevel(), new FdOutputStream(p.logToStdout() ? 1 : 2));
                 AtomicReference<Supervisor> running = new AtomicReference<>();
-                Map<String, LogSink> sinks;
-                try {
-                    sinks = new LinkedHashMap<>(SinkSpec.openAll(p.sinks()));
-                } catch (NativeException e) {
-                    throw new ConfigException("sinks", e.getMessage());
-                }
                 Map<String, Integer> replicas = new LinkedHashMap<>();
                 p.plan().services().forEach(svc -> replicas.put(svc.name(), svc.replicas()));
-                Counters counters = new Counters();
+                Map<String, LogSink> sinks = new LinkedHashMap<>(SinkSpec.openAll(p.sinks(), svc -> replicas.getOrDefault(svc, 1) > 1));
+                KernelContext.Kernel kernel = new KernelContext.Kernel(log, new Counters(), PLUGIN_STATE, running::get,
+                        replicas, loaded.directory());
                 for (PluginBinding.BoundSink b : bound.sinks().values()) {
-                    sinks.put(b.name(), PluginBinding.create(b, new KernelContext(b.plugin(), log, counters, PLUGIN_STATE,
-                            running::get, replicas)));
+                    sinks.put(b.name(), PluginBinding.create(b, new KernelContext(b.plugin(), kernel)));
                 }
                 yield supervise(p.plan(), log, new LogBus(sinks, p.bus(), log), p.logFlush(), Optional.empty(), running::set);
             }

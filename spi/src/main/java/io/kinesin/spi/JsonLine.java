@@ -17,7 +17,7 @@ final class JsonLine {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] REPLACEMENT = {(byte) 0xef, (byte) 0xbf, (byte) 0xbd};
     /** The reference format; used as is only for years the fast path does not write (before 1, after 9999). */
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.")
             .withZone(ZoneOffset.UTC);
     private static final long MIN_FAST = -62135596800L; // 0001-01-01T00:00:00Z
     private static final long MAX_FAST = 253402300799L; // 9999-12-31T23:59:59Z
@@ -83,12 +83,13 @@ final class JsonLine {
         }
     }
 
-    /** {@code 2026-11-22T02:13:00.120Z}: UTC, milliseconds truncated, always three digits. */
-    static void timestamp(Instant at, LineBuffer out) {
-        long seconds = at.getEpochSecond();
+    /**
+     * {@code 2026-11-28T10:00:00.}: the UTC date and time of a second, up to the fraction, which
+     * {@link #nanos} writes. An encoder makes it once per second, not per line.
+     */
+    static byte[] dateTime(long seconds) {
         if (seconds < MIN_FAST || seconds > MAX_FAST) {
-            out.put(TIMESTAMP.format(at).getBytes(StandardCharsets.US_ASCII));
-            return;
+            return TIMESTAMP.format(Instant.ofEpochSecond(seconds)).getBytes(StandardCharsets.US_ASCII);
         }
         long days = Math.floorDiv(seconds, 86_400L);
         int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
@@ -102,6 +103,7 @@ final class JsonLine {
         int day = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
         int month = (int) (mp < 10 ? mp + 3 : mp - 9);
         int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
+        LineBuffer out = new LineBuffer(20);
         digits(year, 4, out);
         out.put((byte) '-');
         digits(month, 2, out);
@@ -114,8 +116,12 @@ final class JsonLine {
         out.put((byte) ':');
         digits(secondOfDay % 60, 2, out);
         out.put((byte) '.');
-        digits(at.getNano() / 1_000_000, 3, out);
-        out.put((byte) 'Z');
+        return java.util.Arrays.copyOf(out.array(), out.size());
+    }
+
+    /** The fraction of a second after {@link #dateTime}: always nine digits. */
+    static void nanos(int nano, LineBuffer out) {
+        digits(nano, 9, out);
     }
 
     /** A non-negative int in decimal, without leading zeros. */

@@ -6,14 +6,19 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * A growable byte buffer that {@link LineFormat.Encoder} appends encoded lines to. The caller
- * owns it and reuses it from batch to batch ({@link #clear}), so encoding allocates nothing per
- * line once the buffer has grown to a batch's size. Not thread-safe: one sink, one thread.
+ * A growable byte buffer that {@link LineFormat.Encoder} appends encoded lines to, keeping
+ * where each line ends ({@link #lineEnd}), so that a sink can write whole lines only (a chunk
+ * of a pipe write, a file about to rotate). The caller owns it and reuses it from batch to
+ * batch ({@link #clear}), so encoding allocates nothing per line once the buffer has grown to a
+ * batch's size. Not thread-safe: one sink, one thread.
  */
 public final class LineBuffer {
 
     private byte[] bytes;
     private int size;
+    /** ends[i]: where line i ends (after its newline), for the lines an encoder appended. */
+    private int[] ends = new int[64];
+    private int lines;
 
     public LineBuffer() {
         this(8192);
@@ -39,6 +44,18 @@ public final class LineBuffer {
     /** Empties it, keeping its capacity. */
     public void clear() {
         size = 0;
+        lines = 0;
+    }
+
+    /** Empties it, and lets a buffer that a burst grew past {@code maxBytes} go for a small one. */
+    public void clear(int maxBytes) {
+        clear();
+        if (bytes.length > maxBytes) {
+            bytes = new byte[Math.min(8192, maxBytes)];
+        }
+        if (ends.length > Math.max(64, maxBytes / 64)) {
+            ends = new int[64];
+        }
     }
 
     /** Drops everything after the first {@code newSize} bytes (an encoder's undo of half a line). */
@@ -47,6 +64,40 @@ public final class LineBuffer {
             throw new IndexOutOfBoundsException("truncate to " + newSize + " of " + size + " bytes");
         }
         size = newSize;
+        while (lines > 0 && ends[lines - 1] > newSize) {
+            lines--;
+        }
+    }
+
+    /** How many whole lines an encoder appended since the last {@link #clear}. */
+    public int lines() {
+        return lines;
+    }
+
+    /** Where line i ends: the index after its newline. */
+    public int lineEnd(int i) {
+        if (i < 0 || i >= lines) {
+            throw new IndexOutOfBoundsException("line " + i + " of " + lines);
+        }
+        return ends[i];
+    }
+
+    /** Where line i starts: 0, or where line i - 1 ends. */
+    public int lineStart(int i) {
+        return i == 0 ? 0 : lineEnd(i - 1);
+    }
+
+    /** Marks a line that ends at {@code position}, for lines put in bulk (at most {@link #size()}). */
+    void endLineAt(int position) {
+        if (lines == ends.length) {
+            ends = Arrays.copyOf(ends, lines * 2);
+        }
+        ends[lines++] = position;
+    }
+
+    /** Marks the end of a line at the current size: the encoder calls it after each line's newline. */
+    public void endLine() {
+        endLineAt(size);
     }
 
     public void put(byte b) {

@@ -1,8 +1,10 @@
 package io.kinesin.spi;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -15,12 +17,13 @@ import java.util.function.Predicate;
  * <ul>
  * <li>{@link #RAW}: the bytes as the child wrote them.</li>
  * <li>{@link #PREFIXED}: {@code web | text}, or {@code web.2 | text} for instance 2 of a
- *     service with several; optionally the name in an ANSI colour per service (terminals).</li>
+ *     service with several; a cut piece (one the next line continues) shows as
+ *     {@code web + text}; optionally the name in an ANSI colour per service (terminals).</li>
  * <li>{@link #JSON}: one object per line,
- *     {@code {"ts":"2026-11-22T02:13:00.120Z","service":"web","instance":0,"stream":"stdout","line":"text"}},
- *     plus {@code "cut":true} on a cut piece. {@code ts} is {@link LogLine#at} in UTC, milliseconds
- *     truncated. The text is UTF-8: well-formed characters are copied whole, and each ill-formed
- *     byte sequence becomes one U+FFFD, as {@code new String(bytes, UTF_8)} decodes it.</li>
+ *     {@code {"ts":"2026-11-28T10:00:00.123456789Z","service":"web","instance":0,"stream":"stdout","line":"text"}},
+ *     plus {@code "cut":true} on a cut piece. {@code ts} is {@link LogLine#at} in UTC, to the
+ *     nanosecond. The text is UTF-8: well-formed characters are copied whole, and each
+ *     ill-formed byte sequence becomes one U+FFFD, as {@code new String(bytes, UTF_8)} decodes it.</li>
  * </ul>
  * Encoding goes through an {@link Encoder}, one per sink, into a caller-owned
  * {@link LineBuffer}; RAW and PREFIXED copy bytes only, JSON makes no String per line either.
@@ -81,9 +84,10 @@ public enum LineFormat {
         private static final byte[][] COLOURS = {
             ascii("\033[36m"), ascii("\033[33m"), ascii("\033[32m"), ascii("\033[35m"), ascii("\033[34m"), ascii("\033[91m")};
         private static final byte[] RESET = ascii("\033[0m");
-        private static final byte[] SEPARATOR = ascii(" | ");
+        private static final byte[] WHOLE = ascii(" | ");
+        private static final byte[] CONTINUED = ascii(" + ");
         private static final byte[] TS = ascii("{\"ts\":\"");
-        private static final byte[] SERVICE = ascii("\",\"service\":");
+        private static final byte[] SERVICE = ascii("Z\",\"service\":");
         private static final byte[] INSTANCE = ascii(",\"instance\":");
         private static final byte[] STDOUT = ascii(",\"stream\":\"stdout\",\"line\":");
         private static final byte[] STDERR = ascii(",\"stream\":\"stderr\",\"line\":");
@@ -93,6 +97,9 @@ public enum LineFormat {
         private final Predicate<String> replicated;
         private final boolean colour;
         private final Map<String, Source> sources = new HashMap<>();
+        /** The second {@link #secondText} was made for: one date per second, not per line. */
+        private long second = Long.MIN_VALUE;
+        private byte[] secondText;
 
         private Encoder(LineFormat format, Predicate<String> replicated, boolean colour) {
             this.format = format;
@@ -108,45 +115,98 @@ public enum LineFormat {
         public void append(LogLine line, LineBuffer out) {
             int mark = out.size();
             try {
-                switch (format) {
-                    case RAW -> out.put(line.text());
-                    case PREFIXED -> prefixed(line, out);
-                    case JSON -> json(line, out);
-                }
-                out.put((byte) '\n');
+                Instant at = line.at();
+                byte[] text = line.text();
+                line(source(line.service()), line.instance(), line.stream(), text, 0, text.length,
+                        at.getEpochSecond(), at.getNano(), line.cut(), out);
             } catch (RuntimeException | Error e) {
                 out.truncate(mark); // never half a line in the caller's buffer
                 throw e;
             }
         }
 
-        private void prefixed(LogLine line, LineBuffer out) {
-            Source source = source(line.service());
-            if (colour) {
-                out.put(source.colour);
+        /**
+         * Appends {@code lines} from index {@code from} on, each with its {@code \n}: the same
+         * bytes as {@link #append} of each, but without a {@link LogLine} per line when the list
+         * is the kernel's ({@link FramedLines}). On an exception, the lines before the one that
+         * failed stay in {@code out}, whole.
+         */
+        public void appendAll(List<LogLine> lines, int from, LineBuffer out) {
+            if (!(lines instanceof FramedLines f)) {
+                for (int i = from; i < lines.size(); i++) {
+                    append(lines.get(i), out);
+                }
+                return;
             }
-            out.put(source.prefix(line.instance()));
-            if (colour) {
-                out.put(RESET);
+            int count = f.size();
+            if (from >= count) {
+                return;
             }
-            out.put(SEPARATOR);
-            out.put(line.text());
+            byte[] data = f.data();
+            if (format == RAW) {
+                int base = f.start(from);
+                int shift = out.size() - base;
+                out.put(data, base, f.end(count - 1) + 1 - base);
+                for (int i = from; i < count; i++) {
+                    out.endLineAt(f.end(i) + 1 + shift);
+                }
+                return;
+            }
+            Source source = source(f.service());
+            int instance = f.instance();
+            Stream stream = f.output();
+            for (int i = from; i < count; i++) {
+                int mark = out.size();
+                try {
+                    long at = f.at(i);
+                    line(source, instance, stream, data, f.start(i), f.end(i),
+                            Math.floorDiv(at, NANOS), (int) Math.floorMod(at, NANOS), f.cut(i), out);
+                } catch (RuntimeException | Error e) {
+                    out.truncate(mark);
+                    throw e;
+                }
+            }
         }
 
-        private void json(LogLine line, LineBuffer out) {
-            out.put(TS);
-            JsonLine.timestamp(line.at(), out);
-            out.put(SERVICE);
-            out.put(source(line.service()).quoted);
-            out.put(INSTANCE);
-            JsonLine.number(line.instance(), out);
-            out.put(line.stream() == Stream.STDOUT ? STDOUT : STDERR);
-            byte[] text = line.text();
-            JsonLine.quote(text, 0, text.length, out);
-            if (line.cut()) {
-                out.put(CUT);
+        private static final long NANOS = 1_000_000_000L;
+
+        private void line(Source source, int instance, Stream stream, byte[] text, int from, int to,
+                          long epochSecond, int nano, boolean cut, LineBuffer out) {
+            switch (format) {
+                case RAW -> out.put(text, from, to - from);
+                case PREFIXED -> {
+                    if (colour) {
+                        out.put(source.colour);
+                    }
+                    out.put(source.prefix(instance));
+                    if (colour) {
+                        out.put(RESET);
+                    }
+                    out.put(cut ? CONTINUED : WHOLE);
+                    out.put(text, from, to - from);
+                }
+                case JSON -> {
+                    out.put(TS);
+                    if (epochSecond != second) {
+                        secondText = JsonLine.dateTime(epochSecond);
+                        second = epochSecond;
+                    }
+                    out.put(secondText);
+                    JsonLine.nanos(nano, out);
+                    out.put(SERVICE);
+                    out.put(source.quoted);
+                    out.put(INSTANCE);
+                    JsonLine.number(instance, out);
+                    out.put(stream == Stream.STDOUT ? STDOUT : STDERR);
+                    JsonLine.quote(text, from, to - from, out);
+                    if (cut) {
+                        out.put(CUT);
+                    }
+                    out.put((byte) '}');
+                }
             }
-            out.put((byte) '}');
+            out.put((byte) '\n');
+            out.endLine();
         }
 
         private Source source(String service) {

@@ -29,4 +29,13 @@ public interface PluginContext {
     default int replicas(String service) {
         return 1;
     }
+
+    /**
+     * The directory of kinesin's config file: a relative path in a plugin's settings (a file
+     * sink's {@code path}) is meant from there, as kinesin's own relative paths are. The
+     * working directory by default (a context outside {@code kinesin run}).
+     */
+    default Path configDirectory() {
+        return Path.of("").toAbsolutePath();
+    }
 }

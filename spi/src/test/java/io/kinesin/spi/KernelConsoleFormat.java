@@ -8,8 +8,9 @@ import java.time.format.DateTimeFormatter;
  * The oracle for {@link LineFormatTest}: the kernel console's formatting as it was before
  * {@link LineFormat} (kernel/.../logbus/Sink.java, log/JsonText.java and Log.timestamp at commit
  * 2203665), copied statement for statement except that {@code ts} is the line's {@code at}
- * instead of {@code Instant.now()}. String-based and slow on purpose: it is what the byte-level
- * encoder must equal.
+ * instead of {@code Instant.now()}, to the nanosecond, and that a cut piece is prefixed
+ * {@code web + } (both as the log bus's console wrote them since). String-based and slow on
+ * purpose: it is what the byte-level encoder must equal.
  */
 final class KernelConsoleFormat {
 
@@ -19,7 +20,8 @@ final class KernelConsoleFormat {
         "\033[34m".getBytes(StandardCharsets.US_ASCII), "\033[91m".getBytes(StandardCharsets.US_ASCII)};
     private static final byte[] RESET = "\033[0m".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SEPARATOR = " | ".getBytes(StandardCharsets.US_ASCII);
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+    private static final byte[] CONTINUED = " + ".getBytes(StandardCharsets.US_ASCII);
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
             .withZone(java.time.ZoneOffset.UTC);
 
     private KernelConsoleFormat() {
@@ -38,7 +40,7 @@ final class KernelConsoleFormat {
                 if (colour) {
                     backlog.put(RESET);
                 }
-                backlog.put(SEPARATOR);
+                backlog.put(line.cut() ? CONTINUED : SEPARATOR);
                 backlog.put(line.text());
             }
             case JSON -> backlog.put(json(line, new String(line.text(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
@@ -55,6 +57,9 @@ final class KernelConsoleFormat {
         sb.append(",\"instance\":").append(from.instance()).append(",\"stream\":\"").append(from.stream().label())
                 .append("\",\"line\":");
         quote(sb, text);
+        if (from.cut()) {
+            sb.append(",\"cut\":true");
+        }
         return sb.append('}').toString();
     }
 

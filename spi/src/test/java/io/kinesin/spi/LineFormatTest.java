@@ -1,11 +1,13 @@
 package io.kinesin.spi;
 
+import io.kinesin.spi.contract.FramedBatch;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,14 +45,14 @@ class LineFormatTest {
     @Test
     void jsonIsOneObjectPerLine() {
         assertThat(encode(LineFormat.JSON, new LogLine("web", 1, Stream.STDERR, AT, utf8("say \"hi\"\t\\ \u0001\u007f é 😀"), false)))
-                .isEqualTo("{\"ts\":\"2026-11-22T02:13:00.120Z\",\"service\":\"web\",\"instance\":1,\"stream\":\"stderr\","
+                .isEqualTo("{\"ts\":\"2026-11-22T02:13:00.120999999Z\",\"service\":\"web\",\"instance\":1,\"stream\":\"stderr\","
                         + "\"line\":\"say \\\"hi\\\"\\t\\\\ \\u0001\\u007f é 😀\"}\n");
     }
 
     @Test
     void jsonFlagsACutPiece() {
         assertThat(encode(LineFormat.JSON, new LogLine("web", 0, Stream.STDOUT, AT, utf8("aaaa"), true)))
-                .isEqualTo("{\"ts\":\"2026-11-22T02:13:00.120Z\",\"service\":\"web\",\"instance\":0,\"stream\":\"stdout\","
+                .isEqualTo("{\"ts\":\"2026-11-22T02:13:00.120999999Z\",\"service\":\"web\",\"instance\":0,\"stream\":\"stdout\","
                         + "\"line\":\"aaaa\",\"cut\":true}\n");
     }
 
@@ -85,7 +87,7 @@ class LineFormatTest {
             int instance = random.nextInt(12);
             Instant at = Instant.ofEpochSecond(random.nextLong(-5_000_000_000L, 20_000_000_000L), random.nextInt(1_000_000_000));
             LogLine line = new LogLine(service, instance, random.nextBoolean() ? Stream.STDOUT : Stream.STDERR, at,
-                    randomText(random), false);
+                    randomText(random), random.nextInt(8) == 0);
             String display = replicated ? service + "." + instance : service;
             for (LineFormat format : LineFormat.values()) {
                 for (boolean colour : new boolean[] {false, true}) {
@@ -100,6 +102,70 @@ class LineFormatTest {
                 }
             }
         }
+    }
+
+    @Test
+    void prefixedMarksACutPieceWithAPlus() {
+        assertThat(encode(LineFormat.PREFIXED, new LogLine("web", 0, Stream.STDOUT, AT, utf8("aaaa"), true))).isEqualTo("web + aaaa\n");
+    }
+
+    /** The kernel's batches take the bulk path: the same bytes, and every line's end marked. */
+    @Test
+    void appendAllOfFramedLinesWritesWhatAppendWritesLineByLine() {
+        Random random = new Random(7);
+        for (int round = 0; round < 300; round++) {
+            FramedBatch framed = randomBatch(random, round % 3 == 0 ? "web" : "é-svc", random.nextInt(4));
+            int from = random.nextInt(framed.size() + 1);
+            for (LineFormat format : LineFormat.values()) {
+                LineBuffer bulk = new LineBuffer(4);
+                bulk.put(utf8("#\n"));
+                bulk.endLine();
+                format.encoder(s -> true, false).appendAll(framed, from, bulk);
+                LineBuffer single = new LineBuffer(4);
+                single.put(utf8("#\n"));
+                single.endLine();
+                LineFormat.Encoder one = format.encoder(s -> true, false);
+                for (int i = from; i < framed.size(); i++) {
+                    one.append(framed.get(i), single);
+                }
+                assertThat(Arrays.copyOf(bulk.array(), bulk.size())).as("%s round %d", format, round)
+                        .isEqualTo(Arrays.copyOf(single.array(), single.size()));
+                assertThat(bulk.lines()).isEqualTo(single.lines()).isEqualTo(1 + framed.size() - from);
+                for (int i = 0; i < bulk.lines(); i++) {
+                    assertThat(bulk.lineEnd(i)).isEqualTo(single.lineEnd(i));
+                    assertThat(bulk.array()[bulk.lineEnd(i) - 1]).isEqualTo((byte) '\n');
+                }
+            }
+        }
+    }
+
+    @Test
+    void truncateForgetsTheEndsOfLinesItCutAway() {
+        LineBuffer out = new LineBuffer(4);
+        LineFormat.Encoder raw = LineFormat.RAW.encoder(s -> false, false);
+        raw.append(line("web", 0, "one"), out);
+        raw.append(line("web", 0, "two"), out);
+        out.truncate(4);
+        assertThat(out.lines()).isEqualTo(1);
+        assertThat(out.lineEnd(0)).isEqualTo(4);
+        out.clear();
+        assertThat(out.lines()).isZero();
+    }
+
+    private static FramedBatch randomBatch(Random random, String service, int instance) {
+        List<LogLine> lines = new java.util.ArrayList<>();
+        long t = random.nextLong(0, 4_000_000_000_000_000_000L);
+        for (int i = 1 + random.nextInt(20); i > 0; i--) {
+            byte[] text = randomText(random);
+            for (int j = 0; j < text.length; j++) {
+                if (text[j] == '\n') {
+                    text[j] = ' ';
+                }
+            }
+            t += random.nextInt(2_000_000_000);
+            lines.add(new LogLine(service, instance, Stream.STDERR, Instant.ofEpochSecond(0, t), text, random.nextInt(5) == 0));
+        }
+        return FramedBatch.of(lines);
     }
 
     /** Every sequence of up to four bytes drawn from the bytes where UTF-8's rules change. */

@@ -94,10 +94,13 @@ public final class ConfigLoader {
             return config.kinesin().plugins().dir();
         }
 
-        /** The same config with plugin sinks' options in their bound, normalized form (for {@code check}). */
-        public Loaded withSinkOptions(Map<String, Map<String, JsonNode>> bySink) {
+        /**
+         * The same config with plugin sinks' options in their bound, normalized form (for
+         * {@code check}), and their queues, where the config left them out, as their kinds say.
+         */
+        public Loaded withBoundSinks(Map<String, BoundUse> bySink) {
             Map<String, SinkConfig> sinks = new java.util.LinkedHashMap<>(config.sinks());
-            bySink.forEach((name, options) -> sinks.put(name, sinks.get(name).withOptions(options)));
+            bySink.forEach((name, use) -> sinks.put(name, sinks.get(name).bound(use.options(), use.defaultQueueBytes())));
             return new Loaded(file, format, new ConfigFile(config.kinesin(), sinks, config.services(), config.onExit()), legacy);
         }
     }
@@ -109,6 +112,15 @@ public final class ConfigLoader {
      * @param options its keys but {@code type}, as written
      */
     public record PluginUse(String at, String type, Map<String, JsonNode> options) {
+    }
+
+    /**
+     * A plugin sink once bound.
+     *
+     * @param options           its settings, normalized
+     * @param defaultQueueBytes the kind's queue when the config sets none; 0: kinesin's default
+     */
+    public record BoundUse(Map<String, JsonNode> options, long defaultQueueBytes) {
     }
 
     private ConfigLoader() {

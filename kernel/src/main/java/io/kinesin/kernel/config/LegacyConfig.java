@@ -2,7 +2,8 @@ package io.kinesin.kernel.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kinesin.kernel.logbus.SinkSpec;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.kinesin.spi.LineFormat;
 import io.kinesin.kernel.supervise.RestartPolicy;
 
 import java.nio.file.Files;
@@ -128,12 +129,12 @@ record LegacyConfig(@JsonProperty("version") Integer version,
     private static String sink(JsonNode kind, String at, int index, Map<String, SinkConfig> sinks) throws ConfigException {
         if (kind != null && kind.isTextual() && (kind.textValue().equals("stdout") || kind.textValue().equals("stderr"))) {
             String stream = kind.textValue();
-            sinks.putIfAbsent(stream, new SinkConfig("console", stream, SinkSpec.Format.RAW, null, null));
+            sinks.putIfAbsent(stream, new SinkConfig("console", stream, LineFormat.RAW, null, null));
             return stream;
         }
         if (kind != null && kind.isObject() && kind.size() == 1 && kind.has("log") && kind.get("log").isTextual()) {
             String name = "log-" + index;
-            sinks.put(name, new SinkConfig("file", null, SinkSpec.Format.RAW, kind.get("log").textValue(), null));
+            sinks.put(name, SinkConfig.plugin("file", Map.of("path", kind.get("log"), "format", TextNode.valueOf("raw"))));
             return name;
         }
         throw new ConfigException(at + ".kind", "expected kind = \"stdout\", kind = \"stderr\" or kind.log = \"path\"");

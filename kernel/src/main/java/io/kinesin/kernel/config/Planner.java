@@ -35,7 +35,7 @@ import java.util.Map;
  * From a config (and the command line's overrides) to what the supervisor runs, checking
  * against the machine what a config alone cannot say: programs exist and can run, directories
  * and files exist, users exist and kinesin may switch to them, setpriv is there. Relative
- * paths in the config (workdir, env-file, stdin files, file sinks, a command like
+ * paths in the config (workdir, env-file, stdin files, a command like
  * {@code ./app}) are relative to the config file's directory.
  */
 public final class Planner {
@@ -43,7 +43,7 @@ public final class Planner {
     /**
      * The plan and kinesin's own settings for a {@code run}.
      *
-     * @param sinks    the built-in sinks to open
+     * @param sinks    the console sinks to open
      * @param bus      each sink's queue, each stream's buffer and overflow, the longest line
      * @param logFlush how long sinks get to deliver at exit ({@code kinesin.shutdown.flush})
      */
@@ -84,18 +84,10 @@ public final class Planner {
         Map<String, SinkSpec> sinks = new LinkedHashMap<>();
         Map<String, Integer> queues = new LinkedHashMap<>();
         for (var e : config.sinks().entrySet()) {
-            queues.put(e.getKey(), (int) e.getValue().queue().bytes().bytes());
-            if (SinkConfig.isPlugin(e.getValue().type())) {
-                continue; // a plugin's kind: bound and made by the plugin binding
+            queues.put(e.getKey(), (int) e.getValue().queueBytes());
+            if (!SinkConfig.isPlugin(e.getValue().type())) { // a plugin's kind is made by the plugin binding
+                sinks.put(e.getKey(), e.getValue().spec(e.getKey()));
             }
-            SinkSpec spec = e.getValue().spec(e.getKey(), dir);
-            if (spec.kind() == SinkSpec.Kind.FILE) {
-                Path parent = Path.of(spec.path()).getParent();
-                if (parent != null && !Files.isDirectory(parent)) {
-                    throw new ConfigException("sinks." + e.getKey() + ".path", "directory " + parent + " does not exist");
-                }
-            }
-            sinks.put(e.getKey(), spec);
         }
 
         List<ServiceSpec> services = new ArrayList<>();

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.logbus.Output;
-import io.kinesin.kernel.logbus.SinkSpec;
+import io.kinesin.spi.LineFormat;
 import io.kinesin.kernel.supervise.Condition;
 import io.kinesin.kernel.supervise.Durations;
 import io.kinesin.kernel.supervise.RestartPolicy;
@@ -45,7 +45,7 @@ final class Values {
         add(m, Condition.class, n -> choice(n, Condition.class, "condition"), Values::label);
         add(m, Log.Format.class, n -> choice(n, Log.Format.class, "log format"), Log.Format::label);
         add(m, Log.Level.class, n -> choice(n, Log.Level.class, "log level"), Log.Level::label);
-        add(m, SinkSpec.Format.class, n -> choice(n, SinkSpec.Format.class, "format"), SinkSpec.Format::label);
+        add(m, LineFormat.class, n -> choice(n, LineFormat.class, "format"), LineFormat::label);
         add(m, ByteSize.class, Values::size, ByteSize::toString);
         add(m, Output.Overflow.class, n -> choice(n, Output.Overflow.class, "overflow"), Output.Overflow::label);
         return m;

@@ -1,9 +1,9 @@
 package io.kinesin.kernel.logbus;
 
+import io.kinesin.spi.FramedLines;
 import io.kinesin.spi.LogLine;
 import io.kinesin.spi.Stream;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.AbstractList;
 import java.util.Arrays;
@@ -12,19 +12,16 @@ import java.util.RandomAccess;
 /**
  * Consecutive lines of one stream of one instance, as the pump framed them: what a sink's
  * queue holds and what {@link io.kinesin.spi.LogSink#write} gets. The lines sit in one array,
- * each followed by a newline, so that a sink writing them as they are writes the array; plugin
- * sinks see them as {@link LogLine}s, made (and their bytes copied) on each {@link #get}.
+ * each followed by a newline, so that a sink writing them as they are writes the array. Sinks
+ * read them as {@link FramedLines} (what {@link io.kinesin.spi.LineFormat.Encoder#appendAll}
+ * does), or as {@link LogLine}s, made (and their bytes copied) on each {@link #get}.
  * Immutable once the pump hands it over, and shared by every sink of the stream; when the last
  * of them is done with it ({@link #release}), its arrays go back to the {@link Buffers}.
  */
-final class Batch extends AbstractList<LogLine> implements RandomAccess {
+final class Batch extends AbstractList<LogLine> implements FramedLines, RandomAccess {
 
     /** Whose lines these are. */
-    record Origin(String service, int instance, Stream stream, byte[] display, byte[] serviceJson) {
-
-        Origin(String service, int instance, String display, Stream stream) {
-            this(service, instance, stream, display.getBytes(StandardCharsets.UTF_8), LineEncoder.quoted(service));
-        }
+    record Origin(String service, int instance, Stream stream) {
     }
 
     private final Origin origin;
@@ -78,8 +75,24 @@ final class Batch extends AbstractList<LogLine> implements RandomAccess {
         return origin;
     }
 
+    @Override
+    public String service() {
+        return origin.service();
+    }
+
+    @Override
+    public int instance() {
+        return origin.instance();
+    }
+
+    @Override
+    public Stream output() {
+        return origin.stream();
+    }
+
     /** Every line followed by its newline, in {@code [0, length())}. */
-    byte[] data() {
+    @Override
+    public byte[] data() {
         return data;
     }
 
@@ -87,20 +100,24 @@ final class Batch extends AbstractList<LogLine> implements RandomAccess {
         return count == 0 ? 0 : ends[count - 1] + 1;
     }
 
-    int start(int i) {
+    @Override
+    public int start(int i) {
         return i == 0 ? 0 : ends[i - 1] + 1;
     }
 
     /** Where line i's text ends (its newline). */
-    int end(int i) {
+    @Override
+    public int end(int i) {
         return ends[i];
     }
 
-    long at(int i) {
+    @Override
+    public long at(int i) {
         return at[i];
     }
 
-    boolean cut(int i) {
+    @Override
+    public boolean cut(int i) {
         return cut != null && cut[i];
     }
 

@@ -84,10 +84,9 @@ public final class LogBus implements AutoCloseable {
      * A pipe for one stream of one instance, read from now on. Its buffer and overflow are the
      * ones {@link BusSettings#outputs} gives this service's stream.
      *
-     * @param display {@code web}, or {@code web.2} for instance 2 of several: the console's prefix
      * @return the write end, for the child; the caller closes it once the child has it
      */
-    public int attach(String service, int instance, String display, Stream stream, List<String> sinkNames) {
+    public int attach(String service, int instance, Stream stream, List<String> sinkNames) {
         Output output = settings.output(service, stream, sinkNames);
         SinkWorker[] targets = new SinkWorker[sinkNames.size()];
         for (int i = 0; i < targets.length; i++) {
@@ -97,7 +96,7 @@ public final class LogBus implements AutoCloseable {
             }
             targets[i] = sink;
         }
-        Batch.Origin origin = new Batch.Origin(service, instance, display, stream);
+        Batch.Origin origin = new Batch.Origin(service, instance, stream);
         startPump();
         for (SinkWorker sink : targets) {
             sink.start();

@@ -3,6 +3,10 @@ package io.kinesin.kernel.logbus;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.Fds;
 import io.kinesin.kernel.process.Poller;
+import io.kinesin.spi.LineBuffer;
+import io.kinesin.spi.LineFormat;
+import io.kinesin.spi.LogLine;
+import io.kinesin.spi.LogSink;
 import io.kinesin.spi.Stream;
 
 import java.io.OutputStream;
@@ -15,7 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Runs the bus's hot path (a pump's rounds over a pipe, framing, sealing, a sink's queue and
- * thread, a file sink's writes)
+ * thread, the spi's {@link LineFormat.Encoder} that the console and the file sink encode with)
  * on a few thousand made-up lines when the pump starts, so that the JIT compiles it before the
  * children's first burst instead of during it: kinesin runs with C1 only and its AOT cache
  * holds no compiled code, and interpreted framing costs some 50 ms of the first 10 MB a
@@ -37,9 +41,9 @@ final class Warmup {
         Log quiet = new Log(Log.Format.LOGFMT, Log.Level.ERROR, OutputStream.nullOutputStream());
         LogCounters counters = new LogCounters();
         Buffers buffers = new Buffers();
-        SinkWorker raw = new SinkWorker("warmup-raw", new FileSink("/dev/null", SinkSpec.Format.RAW), 1 << 20,
+        SinkWorker raw = new SinkWorker("warmup-raw", new Discard(LineFormat.RAW), 1 << 20,
                 Duration.ofSeconds(30), quiet, counters, () -> { });
-        SinkWorker prefixed = new SinkWorker("warmup-prefixed", new FileSink("/dev/null", SinkSpec.Format.PREFIXED), 1 << 20,
+        SinkWorker prefixed = new SinkWorker("warmup-prefixed", new Discard(LineFormat.PREFIXED), 1 << 20,
                 Duration.ofSeconds(30), quiet, counters, () -> { });
         raw.start();
         prefixed.start();
@@ -53,7 +57,7 @@ final class Warmup {
             ConcurrentLinkedQueue<Source> added = new ConcurrentLinkedQueue<>();
             Pump pump = new Pump(List.of(raw, prefixed), added, poller, () -> { }, () -> 1, quiet);
             pump.noWarmup();
-            Source source = new Source(pipe[0], new Batch.Origin("warmup", 0, "warmup", Stream.STDOUT),
+            Source source = new Source(pipe[0], new Batch.Origin("warmup", 0, Stream.STDOUT),
                     new SinkWorker[] {raw, prefixed}, output, BusSettings.DEFAULT_MAX_LINE, counters, buffers);
             added.add(source);
             MemorySegment scratch = arena.allocate(lines.length);
@@ -82,5 +86,21 @@ final class Warmup {
         prefixed.endInput();
         raw.awaitDone(deadline);
         prefixed.awaitDone(deadline);
+    }
+
+    /** Encodes what it gets, as the console and the file sink do, and keeps none of it. */
+    private static final class Discard implements LogSink {
+        private final LineFormat.Encoder encoder;
+        private final LineBuffer out = new LineBuffer();
+
+        Discard(LineFormat format) {
+            this.encoder = format.encoder(service -> false, false);
+        }
+
+        @Override
+        public void write(List<LogLine> batch) {
+            out.clear();
+            encoder.appendAll(batch, 0, out);
+        }
     }
 }

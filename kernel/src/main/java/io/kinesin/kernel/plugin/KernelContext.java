@@ -43,26 +43,29 @@ public final class KernelContext implements PluginContext {
         return t;
     });
 
-    private final String plugin;
-    private final Supplier<Supervisor> loop;
-    private final Counters counters;
-    private final Path stateRoot;
-    private final PluginLogger logger;
-    private final java.util.Map<String, Integer> replicas;
-
     /**
-     * @param loop      the running supervisor (null until it runs: spawning then fails)
-     * @param stateRoot where plugins' state dirs are made, one per plugin
-     * @param replicas  each service's instance count
+     * What every plugin's context shares.
+     *
+     * @param loop            the running supervisor (null until it runs: spawning then fails)
+     * @param stateRoot       where plugins' state dirs are made, one per plugin
+     * @param replicas        each service's instance count
+     * @param configDirectory the config file's directory
      */
-    public KernelContext(String plugin, Log log, Counters counters, Path stateRoot, Supplier<Supervisor> loop,
-                         java.util.Map<String, Integer> replicas) {
-        this.replicas = java.util.Map.copyOf(replicas);
+    public record Kernel(Log log, Counters counters, Path stateRoot, Supplier<Supervisor> loop,
+                         java.util.Map<String, Integer> replicas, Path configDirectory) {
+        public Kernel {
+            replicas = java.util.Map.copyOf(replicas);
+        }
+    }
+
+    private final String plugin;
+    private final Kernel kernel;
+    private final PluginLogger logger;
+
+    public KernelContext(String plugin, Kernel kernel) {
         this.plugin = plugin;
-        this.loop = loop;
-        this.counters = counters;
-        this.stateRoot = stateRoot;
-        this.logger = new PluginLogger(plugin, log, System::nanoTime);
+        this.kernel = kernel;
+        this.logger = new PluginLogger(plugin, kernel.log(), System::nanoTime);
     }
 
     @Override
@@ -82,7 +85,7 @@ public final class KernelContext implements PluginContext {
 
     @Override
     public Path stateDir() {
-        Path dir = stateRoot.resolve(plugin);
+        Path dir = kernel.stateRoot().resolve(plugin);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -93,16 +96,21 @@ public final class KernelContext implements PluginContext {
 
     @Override
     public Metrics metrics() {
-        return counters;
+        return kernel.counters();
     }
 
     @Override
     public int replicas(String service) {
-        return replicas.getOrDefault(service, 1);
+        return kernel.replicas().getOrDefault(service, 1);
+    }
+
+    @Override
+    public Path configDirectory() {
+        return kernel.configDirectory();
     }
 
     private CompletionStage<io.kinesin.spi.Spawner.Child> spawn(io.kinesin.spi.Spawner.Command c) {
-        Supervisor supervisor = loop.get();
+        Supervisor supervisor = kernel.loop().get();
         if (supervisor == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("kinesin is not running yet: spawn from a call the kernel makes at run time"));
         }

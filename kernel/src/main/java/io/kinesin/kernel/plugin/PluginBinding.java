@@ -52,16 +52,18 @@ public final class PluginBinding {
                 throw new ConfigException("plugin " + broken.jar(), broken.error());
             }
             Map<String, BoundSink> sinks = new LinkedHashMap<>();
-            Map<String, Map<String, JsonNode>> normalized = new LinkedHashMap<>();
+            Map<String, ConfigLoader.BoundUse> normalized = new LinkedHashMap<>();
             for (var e : uses.entrySet()) {
                 ConfigLoader.PluginUse use = e.getValue();
                 Factory<?, ?> factory = plugins.factory(PluginKind.SINK, use.type())
                         .orElseThrow(() -> unknownKind(PluginKind.SINK, use, plugins, dir));
                 Object config = ConfigLoader.bind(use.options(), factory.configType(), use.at(), loaded.format());
-                sinks.put(e.getKey(), new BoundSink(e.getKey(), plugins.owner(factory), (LogSinkFactory<?>) factory, config));
-                normalized.put(e.getKey(), ConfigLoader.unbind(config, loaded.format()));
+                LogSinkFactory<?> sinkFactory = (LogSinkFactory<?>) factory;
+                sinks.put(e.getKey(), new BoundSink(e.getKey(), plugins.owner(factory), sinkFactory, config));
+                normalized.put(e.getKey(), new ConfigLoader.BoundUse(ConfigLoader.unbind(config, loaded.format()),
+                        queueDefault(sinkFactory, plugins.owner(factory))));
             }
-            return new Bound(plugins, sinks, loaded.withSinkOptions(normalized));
+            return new Bound(plugins, sinks, loaded.withBoundSinks(normalized));
         } catch (ConfigException | RuntimeException e) {
             plugins.close();
             throw e;
@@ -90,8 +92,19 @@ public final class PluginBinding {
         }
     }
 
+    /** A kind's default queue, asked within the kernel's deadline; 0 (kinesin's default) if it says none. */
+    private static long queueDefault(LogSinkFactory<?> factory, String plugin) throws ConfigException {
+        try {
+            java.util.OptionalLong bytes = Bounded.call(factory::defaultQueueBytes, Bounded.CREATE,
+                    "plugin " + plugin + ": defaultQueueBytes()");
+            return bytes == null ? 0 : bytes.orElse(0);
+        } catch (Exception e) {
+            throw new ConfigException("plugin " + plugin, "defaultQueueBytes() failed: " + e.getMessage());
+        }
+    }
+
     private static ConfigException unknownKind(PluginKind kind, ConfigLoader.PluginUse use, Plugins plugins, PluginsDir dir) {
-        List<String> all = new ArrayList<>(List.of("console", "file"));
+        List<String> all = new ArrayList<>(List.of("console"));
         all.addAll(plugins.types(kind));
         String near = Suggestions.nearest(use.type(), all);
         return new ConfigException(use.at() + ".type", "unknown " + kind.label() + " type \"" + use.type() + "\""

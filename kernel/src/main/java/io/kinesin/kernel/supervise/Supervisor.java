@@ -330,13 +330,12 @@ public final class Supervisor implements Effects {
             env.add(("KINESIN_INSTANCE=" + instance).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         List<byte[]> argv = c.user() == null ? c.argv() : c.user().wrap(c.argv());
-        String display = service.replicas() > 1 ? service.name() + "." + instance : service.name();
         List<Integer> pipeEnds = new ArrayList<>(2);
         int pid;
         try {
             SpawnSpec spec = new SpawnSpec(argv, env, c.workdir(), c.session(), input(c.stdin()),
-                    output(c.stdout(), service, instance, display, Stream.STDOUT, pipeEnds),
-                    output(c.stderr(), service, instance, display, Stream.STDERR, pipeEnds));
+                    output(c.stdout(), service, instance, Stream.STDOUT, pipeEnds),
+                    output(c.stderr(), service, instance, Stream.STDERR, pipeEnds));
             pid = spawner.spawn(spec);
         } catch (NativeException e) {
             // no pipe or no file action (EMFILE, ENOMEM): this start fails like a missing
@@ -364,13 +363,13 @@ public final class Supervisor implements Effects {
         };
     }
 
-    private SpawnSpec.Stdio output(Command.Output out, ServiceSpec service, int instance, String display, Stream stream,
+    private SpawnSpec.Stdio output(Command.Output out, ServiceSpec service, int instance, Stream stream,
                                    List<Integer> pipeEnds) {
         return switch (out) {
             case Command.Output.Inherit i -> SpawnSpec.Stdio.INHERIT;
             case Command.Output.Null n -> SpawnSpec.Stdio.NULL;
             case Command.Output.Sinks s -> {
-                int writeEnd = bus.attach(service.name(), instance, display, stream, s.names());
+                int writeEnd = bus.attach(service.name(), instance, stream, s.names());
                 pipeEnds.add(writeEnd);
                 yield new SpawnSpec.Stdio.Dup(writeEnd);
             }

@@ -85,7 +85,7 @@ class InterpolationTest {
                 services: { web: { command: /bin/true, stdout: { sinks: ["${SINK}"] } } }
                 """, Map.of("STOP_AFTER", "9s", "LOGS", "/var/log", "SINK", "applog"));
         assertThat(c.kinesin().shutdown().timeout()).isEqualTo(Duration.ofSeconds(9));
-        assertThat(c.sinks().get("applog").path()).isEqualTo("/var/log/app.log");
+        assertThat(c.sinks().get("applog").options().get("path").textValue()).isEqualTo("/var/log/app.log");
         assertThat(c.services().get("web").stdout().sinks()).containsExactly("applog");
     }
 

@@ -2,6 +2,7 @@ package io.kinesin.kernel.config;
 
 import io.kinesin.kernel.cli.Options;
 import io.kinesin.kernel.logbus.SinkSpec;
+import io.kinesin.spi.LineFormat;
 import io.kinesin.kernel.supervise.Command;
 import io.kinesin.kernel.supervise.RestartPolicy;
 import io.kinesin.kernel.supervise.ServiceSpec;
@@ -132,9 +133,14 @@ class LegacyConfigTest {
         Planner.Result r = plan(ORIGINAL);
         assertThat(r.sinks()).containsExactlyInAnyOrder(
                 SinkSpec.CONSOLE,
-                new SinkSpec("stdout", SinkSpec.Kind.CONSOLE, 1, null, SinkSpec.Format.RAW),
-                new SinkSpec("log-1", SinkSpec.Kind.FILE, -1, conf.resolve("pinger.log").toString(), SinkSpec.Format.RAW),
-                new SinkSpec("stderr", SinkSpec.Kind.CONSOLE, 2, null, SinkSpec.Format.RAW));
+                new SinkSpec("stdout", 1, LineFormat.RAW),
+                new SinkSpec("stderr", 2, LineFormat.RAW));
+        // kind.log is the file-sink plugin's kind, raw, its path from the config's directory as written
+        ConfigLoader.PluginUse log = load(ORIGINAL).pluginSinks().get("log-1");
+        assertThat(log.type()).isEqualTo("file");
+        assertThat(log.options()).containsOnlyKeys("path", "format");
+        assertThat(log.options().get("path").textValue()).isEqualTo("pinger.log");
+        assertThat(log.options().get("format").textValue()).isEqualTo("raw");
         Command pinger = r.plan().service("pinger").command();
         assertThat(pinger.stdout()).isEqualTo(new Command.Output.Sinks(List.of("stdout")));
         assertThat(pinger.stderr()).isEqualTo(new Command.Output.Sinks(List.of("log-1")));

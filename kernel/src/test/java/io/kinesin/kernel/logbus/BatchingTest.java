@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.Fds;
+import io.kinesin.spi.LineFormat;
 import io.kinesin.spi.LogLine;
 import io.kinesin.spi.LogSink;
 import io.kinesin.spi.Stream;
@@ -61,7 +62,7 @@ class BatchingTest {
     void aBatchGoesOutWhenItHoldsBufferLinesLines() {
         RecordingSink sink = new RecordingSink();
         LogBus bus = bus(buffer(10, 1 << 20, Duration.ofHours(1)), sink);
-        int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("s"));
+        int fd = bus.attach("web", 0, Stream.STDOUT, List.of("s"));
         write(fd, lines(0, 25)); // one read
         until("two full batches arrive", () -> sink.batches().size() == 2);
         assertThat(sink.batches()).extracting(List::size).containsExactly(10, 10);
@@ -76,7 +77,7 @@ class BatchingTest {
     void aBatchGoesOutWhenItHoldsBufferBytesBytes() {
         RecordingSink sink = new RecordingSink();
         LogBus bus = bus(buffer(1000, 100, Duration.ofHours(1)), sink);
-        int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("s"));
+        int fd = bus.attach("web", 0, Stream.STDOUT, List.of("s"));
         String thirty = "x".repeat(29) + "\n"; // 30 bytes with its newline: the fourth line reaches 100
         write(fd, thirty.repeat(10));
         until("two batches arrive", () -> sink.batches().size() == 2);
@@ -91,7 +92,7 @@ class BatchingTest {
         RecordingSink sink = new RecordingSink();
         Duration flush = Duration.ofMillis(300);
         LogBus bus = bus(buffer(1000, 1 << 20, flush), sink);
-        int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("s"));
+        int fd = bus.attach("web", 0, Stream.STDOUT, List.of("s"));
         long written = System.nanoTime();
         write(fd, "first\n");
         until("the pump has read the first line", () -> bus.bytesRead() == 6);
@@ -109,7 +110,7 @@ class BatchingTest {
     void byDefaultALineGoesOutAtTheEndOfTheReadThatBroughtIt() {
         RecordingSink sink = new RecordingSink();
         LogBus bus = bus(BusSettings.DEFAULT, sink);
-        int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("s"));
+        int fd = bus.attach("web", 0, Stream.STDOUT, List.of("s"));
         long written = System.nanoTime();
         write(fd, "$ prompt answer\n");
         until("the line arrives", () -> sink.lineCount() == 1);
@@ -125,7 +126,7 @@ class BatchingTest {
         long base = Instant.parse("2026-11-28T10:00:00Z").getEpochSecond() * 1_000_000_000L;
         AtomicLong clock = new AtomicLong(base);
         LogBus bus = new LogBus(Map.of("s", sink), BusSettings.DEFAULT, log, clock::get, () -> { });
-        int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("s"));
+        int fd = bus.attach("web", 0, Stream.STDOUT, List.of("s"));
         write(fd, lines(0, 3));
         until("the first read is framed", () -> sink.lineCount() == 3);
         write(fd, lines(3, 5)); // the clock has not moved
@@ -148,7 +149,7 @@ class BatchingTest {
     void aLineLongerThanMaxLineIsCutAndEveryPieceButTheLastIsFlagged() {
         RecordingSink sink = new RecordingSink();
         LogBus bus = bus(BusSettings.DEFAULT.withMaxLine(100), sink);
-        int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("s"));
+        int fd = bus.attach("web", 0, Stream.STDOUT, List.of("s"));
         String line = "a".repeat(100) + "b".repeat(100) + "c".repeat(50);
         write(fd, line.substring(0, 30)); // the long line arrives in several reads
         until("the pump read it", () -> bus.bytesRead() == 30);
@@ -164,7 +165,7 @@ class BatchingTest {
     void aCutNeverSplitsAUtf8Character() {
         RecordingSink sink = new RecordingSink();
         LogBus bus = bus(BusSettings.DEFAULT.withMaxLine(100), sink);
-        int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("s"));
+        int fd = bus.attach("web", 0, Stream.STDOUT, List.of("s"));
         // 99 bytes, then é (2 bytes) across the 100th, then 98 bytes, then 🚀 (4 bytes) across the 200th
         String line = "a".repeat(99) + "\u00e9" + "b".repeat(97) + "\ud83d\ude80" + "c".repeat(10);
         write(fd, line + "\n");
@@ -181,22 +182,21 @@ class BatchingTest {
 
     @Test
     void howACutLineShowsInEachFormat() throws Exception {
-        Map<SinkSpec.Format, Path> files = Map.of(SinkSpec.Format.PREFIXED, dir.resolve("prefixed.log"),
-                SinkSpec.Format.JSON, dir.resolve("json.log"), SinkSpec.Format.RAW, dir.resolve("raw.log"));
+        Map<LineFormat, Path> files = Map.of(LineFormat.PREFIXED, dir.resolve("prefixed.log"),
+                LineFormat.JSON, dir.resolve("json.log"), LineFormat.RAW, dir.resolve("raw.log"));
         Map<String, LogSink> sinks = new java.util.LinkedHashMap<>();
-        files.forEach((format, file) -> sinks.put(format.label(), new SinkSpec(format.label(), SinkSpec.Kind.FILE, -1,
-                file.toString(), format).open()));
+        files.forEach((format, file) -> sinks.put(format.label(), FileBus.file(format.label(), file, format, service -> true).sink()));
         LogBus bus = new LogBus(sinks, BusSettings.DEFAULT.withMaxLine(64), log);
-        int fd = bus.attach("web", 2, "web.2", Stream.STDERR, List.of("prefixed", "json", "raw"));
+        int fd = bus.attach("web", 2, Stream.STDERR, List.of("prefixed", "json", "raw"));
         String piece = "\u00e9".repeat(32); // 64 bytes
         write(fd, piece + piece + "end\nnext\n");
         Fds.close(fd);
         bus.close(Duration.ofSeconds(5), Duration.ofSeconds(5));
 
-        assertThat(Files.readAllLines(files.get(SinkSpec.Format.PREFIXED)))
+        assertThat(Files.readAllLines(files.get(LineFormat.PREFIXED)))
                 .containsExactly("web.2 + " + piece, "web.2 + " + piece, "web.2 | end", "web.2 | next");
-        assertThat(Files.readAllLines(files.get(SinkSpec.Format.RAW))).containsExactly(piece, piece, "end", "next");
-        List<JsonNode> json = Files.readAllLines(files.get(SinkSpec.Format.JSON)).stream().map(l -> {
+        assertThat(Files.readAllLines(files.get(LineFormat.RAW))).containsExactly(piece, piece, "end", "next");
+        List<JsonNode> json = Files.readAllLines(files.get(LineFormat.JSON)).stream().map(l -> {
             try {
                 return JSON.readTree(l);
             } catch (Exception e) {
@@ -216,9 +216,9 @@ class BatchingTest {
     void jsonTimestampsAreTheReadTimeWithNanoseconds() throws Exception {
         Path file = dir.resolve("json.log");
         long at = Instant.parse("2026-11-28T10:00:00.123456789Z").getEpochSecond() * 1_000_000_000L + 123_456_789;
-        LogBus bus = new LogBus(Map.of("j", new SinkSpec("j", SinkSpec.Kind.FILE, -1, file.toString(), SinkSpec.Format.JSON).open()),
+        LogBus bus = new LogBus(Map.of("j", FileBus.file("j", file, LineFormat.JSON).sink()),
                 BusSettings.DEFAULT, log, () -> at, () -> { });
-        int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("j"));
+        int fd = bus.attach("web", 0, Stream.STDOUT, List.of("j"));
         write(fd, "one\ntwo\n");
         Fds.close(fd);
         bus.close(Duration.ofSeconds(5), Duration.ofSeconds(5));

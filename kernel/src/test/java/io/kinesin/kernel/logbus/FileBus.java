@@ -2,6 +2,8 @@ package io.kinesin.kernel.logbus;
 
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.Fds;
+import io.kinesin.spi.LineFormat;
+import io.kinesin.spi.LogSink;
 import io.kinesin.spi.Stream;
 
 import java.io.ByteArrayOutputStream;
@@ -14,11 +16,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.BooleanSupplier;
 
 /**
- * A real {@link LogBus} with one file sink named {@code file}, and the writer's side of its
+ * A real {@link LogBus} with one sink named {@code file} (the console's {@link FdSink} on a file,
+ * as when kinesin's stdout is redirected to one), and the writer's side of its
  * pipes as a child would use them: raw fds, write(2), close(2).
  */
 final class FileBus {
@@ -29,27 +35,60 @@ final class FileBus {
     /** Bytes written through {@link #send}: what the pump has read once {@link #awaitRead} returns. */
     private long sent;
 
-    FileBus(Path dir, SinkSpec.Format format) {
-        this(dir, format, BusSettings.DEFAULT);
+    FileBus(Path dir, LineFormat format) {
+        this(dir, format, service -> false);
     }
 
-    FileBus(Path dir, SinkSpec.Format format, BusSettings settings) {
+    FileBus(Path dir, LineFormat format, Predicate<String> replicated) {
+        this(dir, format, replicated, BusSettings.DEFAULT);
+    }
+
+    FileBus(Path dir, LineFormat format, BusSettings settings) {
+        this(dir, format, service -> false, settings);
+    }
+
+    private FileBus(Path dir, LineFormat format, Predicate<String> replicated, BusSettings settings) {
         this.file = dir.resolve("out.log");
-        this.bus = bus(new Log(Log.Format.LOGFMT, Log.Level.WARN, logged), settings,
-                new SinkSpec("file", SinkSpec.Kind.FILE, -1, file.toString(), format));
+        this.bus = bus(new Log(Log.Format.LOGFMT, Log.Level.WARN, logged), settings, file("file", file, format, replicated));
     }
 
-    /** A bus with these built-in sinks. */
-    static LogBus bus(Log log, BusSettings settings, SinkSpec... sinks) {
-        return new LogBus(SinkSpec.openAll(List.of(sinks)), settings, log);
+    /** A sink and its name on the bus. */
+    record Named(String name, LogSink sink) {
     }
 
-    static LogBus bus(Log log, SinkSpec... sinks) {
+    /** A sink appending to a file, as the console writes to kinesin's stdout redirected to one; the sink owns the fd. */
+    static Named file(String name, Path path, LineFormat format) {
+        return file(name, path, format, service -> false);
+    }
+
+    static Named file(String name, Path path, LineFormat format, Predicate<String> replicated) {
+        return new Named(name, new FdSink(Fds.openAppend(path.toString().getBytes(StandardCharsets.UTF_8)), format, replicated, true));
+    }
+
+    /** The console sink on {@code fd} (kinesin's 1 or 2), which it leaves open. */
+    static Named console(String name, int fd, LineFormat format) {
+        return console(name, fd, format, service -> false);
+    }
+
+    static Named console(String name, int fd, LineFormat format, Predicate<String> replicated) {
+        return new Named(name, new SinkSpec(name, fd, format).open(replicated));
+    }
+
+    /** A bus with these sinks. */
+    static LogBus bus(Log log, BusSettings settings, Named... sinks) {
+        Map<String, LogSink> byName = new LinkedHashMap<>();
+        for (Named n : sinks) {
+            byName.put(n.name(), n.sink());
+        }
+        return new LogBus(byName, settings, log);
+    }
+
+    static LogBus bus(Log log, Named... sinks) {
         return bus(log, BusSettings.DEFAULT, sinks);
     }
 
     int attach(String service) {
-        return bus.attach(service, 0, service, Stream.STDOUT, List.of("file"));
+        return bus.attach(service, 0, Stream.STDOUT, List.of("file"));
     }
 
     /** Writes all of {@code bytes} to {@code fd}, as a child's write(2) would; safe from any thread. */

@@ -1,6 +1,8 @@
 package io.kinesin.kernel.logbus;
 
 import io.kinesin.kernel.log.Log;
+import io.kinesin.spi.LineBuffer;
+import io.kinesin.spi.LineFormat;
 import io.kinesin.spi.LogLine;
 import io.kinesin.spi.LogSink;
 import io.kinesin.spi.Stream;
@@ -21,6 +23,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -59,8 +62,9 @@ public class FramingBenchmark {
     private Batch other;
     private boolean flip;
     private LogSink rawFile;
-    private LineEncoder prefixed;
-    private LineEncoder json;
+    private LineFormat.Encoder prefixed;
+    private LineFormat.Encoder json;
+    private final LineBuffer encoded = new LineBuffer();
 
     /** A sink that takes every batch and does nothing with it. */
     private static final class Discard implements LogSink {
@@ -81,16 +85,16 @@ public class FramingBenchmark {
         LogCounters counters = new LogCounters();
         worker = new SinkWorker("discard", new Discard(), 64 << 20, Duration.ofSeconds(30), log, counters, () -> { });
         worker.start();
-        Batch.Origin origin = new Batch.Origin("web", 0, "web", Stream.STDOUT);
+        Batch.Origin origin = new Batch.Origin("web", 0, Stream.STDOUT);
         Output output = new Output(List.of("discard"), Output.Buffer.DEFAULT, Output.Overflow.DROP);
         routed = new Source(-1, origin, new SinkWorker[] {worker}, output, BusSettings.DEFAULT_MAX_LINE, counters, new Buffers());
         unrouted = new Source(-1, origin, new SinkWorker[0], Output.to(List.of()), BusSettings.DEFAULT_MAX_LINE, counters, new Buffers());
 
         batch = batchOf(origin, 512);
         other = batchOf(origin, 512);
-        rawFile = new SinkSpec("null", SinkSpec.Kind.FILE, -1, "/dev/null", SinkSpec.Format.RAW).open();
-        prefixed = new LineEncoder(SinkSpec.Format.PREFIXED, false);
-        json = new LineEncoder(SinkSpec.Format.JSON, false);
+        rawFile = FileBus.file("null", Path.of("/dev/null"), LineFormat.RAW).sink();
+        prefixed = LineFormat.PREFIXED.encoder(service -> false, false);
+        json = LineFormat.JSON.encoder(service -> false, false);
     }
 
     private Batch batchOf(Batch.Origin origin, int lines) {
@@ -159,14 +163,16 @@ public class FramingBenchmark {
 
     @Benchmark
     public int prefixed() {
-        prefixed.encode(batch);
-        return prefixed.length;
+        encoded.clear();
+        prefixed.appendAll(batch, 0, encoded);
+        return encoded.size();
     }
 
     @Benchmark
     public int json() {
-        json.encode(batch);
-        return json.length;
+        encoded.clear();
+        json.appendAll(batch, 0, encoded);
+        return encoded.size();
     }
 
     @Benchmark

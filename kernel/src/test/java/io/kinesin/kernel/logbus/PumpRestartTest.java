@@ -2,6 +2,7 @@ package io.kinesin.kernel.logbus;
 
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.Fds;
+import io.kinesin.spi.LineFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -40,7 +42,7 @@ class PumpRestartTest {
     }
 
     private LogBus bus(Path file, Runnable beforeWrites) {
-        return new LogBus(SinkSpec.openAll(List.of(new SinkSpec("file", SinkSpec.Kind.FILE, -1, file.toString(), SinkSpec.Format.RAW))),
+        return new LogBus(Map.of("file", FileBus.file("file", file, LineFormat.RAW).sink()),
                 BusSettings.DEFAULT, new Log(Log.Format.LOGFMT, Log.Level.WARN, logged), LogBus::wallNanos, beforeWrites);
     }
 
@@ -62,7 +64,7 @@ class PumpRestartTest {
                 sneakyThrow(injected);
             }
         });
-        int fd = bus.attach("web", 0, "web", io.kinesin.spi.Stream.STDOUT, List.of("file"));
+        int fd = bus.attach("web", 0, io.kinesin.spi.Stream.STDOUT, List.of("file"));
         try {
             write(fd, "before\n");
             until("the first line is written", () -> read(file).equals("before\n"));
@@ -88,7 +90,7 @@ class PumpRestartTest {
                 throw new IllegalStateException("injected bug");
             }
         });
-        int fd = bus.attach("web", 0, "web", io.kinesin.spi.Stream.STDOUT, List.of("file"));
+        int fd = bus.attach("web", 0, io.kinesin.spi.Stream.STDOUT, List.of("file"));
         // a child that writes all the time, so that every restart has work at once
         Thread child = Thread.ofPlatform().start(() -> {
             for (int i = 0; i < 10_000 && !Thread.currentThread().isInterrupted(); i++) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.Fds;
+import io.kinesin.spi.LineFormat;
 import io.kinesin.spi.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,9 +39,9 @@ class SinkFormatTest {
 
     @Test
     void prefixedIsServiceBarText() {
-        FileBus b = new FileBus(dir, SinkSpec.Format.PREFIXED);
-        int out = b.bus.attach("web", 0, "web", Stream.STDOUT, List.of("file"));
-        int err = b.bus.attach("web", 0, "web", Stream.STDERR, List.of("file"));
+        FileBus b = new FileBus(dir, LineFormat.PREFIXED);
+        int out = b.bus.attach("web", 0, Stream.STDOUT, List.of("file"));
+        int err = b.bus.attach("web", 0, Stream.STDERR, List.of("file"));
         b.send(out, "listening on :8080\n");
         b.awaitRead();
         b.send(err, "warning: slow disk\n");
@@ -52,8 +53,8 @@ class SinkFormatTest {
 
     @Test
     void prefixedNamesTheInstanceWhenThereAreSeveral() {
-        FileBus b = new FileBus(dir, SinkSpec.Format.PREFIXED);
-        int second = b.bus.attach("web", 2, "web.2", Stream.STDOUT, List.of("file"));
+        FileBus b = new FileBus(dir, LineFormat.PREFIXED, service -> true);
+        int second = b.bus.attach("web", 2, Stream.STDOUT, List.of("file"));
         write(second, "worker booted\n");
         Fds.close(second);
         assertThat(new String(b.closeAndRead(), StandardCharsets.UTF_8)).isEqualTo("web.2 | worker booted\n");
@@ -66,10 +67,10 @@ class SinkFormatTest {
         int fd = Fds.openAppend(file.toString().getBytes(StandardCharsets.UTF_8));
         ByteArrayOutputStream logged = new ByteArrayOutputStream();
         LogBus bus = FileBus.bus(new Log(Log.Format.LOGFMT, Log.Level.WARN, logged),
-                new SinkSpec("console", SinkSpec.Kind.CONSOLE, fd, null, SinkSpec.Format.PREFIXED));
+                FileBus.console("console", fd, LineFormat.PREFIXED, service -> service.equals("db")));
         try {
-            int web = bus.attach("web", 0, "web", Stream.STDOUT, List.of("console"));
-            int db = bus.attach("db", 1, "db.1", Stream.STDERR, List.of("console"));
+            int web = bus.attach("web", 0, Stream.STDOUT, List.of("console"));
+            int db = bus.attach("db", 1, Stream.STDERR, List.of("console"));
             write(web, "hello\n");
             write(db, "ready\n");
             Fds.close(web);
@@ -88,8 +89,8 @@ class SinkFormatTest {
         int fd = Fds.openAppend(file.toString().getBytes(StandardCharsets.UTF_8));
         try {
             LogBus bus = FileBus.bus(new Log(Log.Format.LOGFMT, Log.Level.WARN, new ByteArrayOutputStream()),
-                    new SinkSpec("console", SinkSpec.Kind.CONSOLE, fd, null, SinkSpec.Format.RAW));
-            int web = bus.attach("web", 0, "web", Stream.STDOUT, List.of("console"));
+                    FileBus.console("console", fd, LineFormat.RAW));
+            int web = bus.attach("web", 0, Stream.STDOUT, List.of("console"));
             write(web, "child\n");
             Fds.close(web);
             bus.close(Duration.ofSeconds(5), Duration.ofSeconds(5));
@@ -109,9 +110,9 @@ class SinkFormatTest {
                 "tab\there, cr\rthere, nul\u0000, bell\u0007, esc\u001b[31m, unit sep\u001f, del\u007f",
                 "{\"looks\":\"like json\"}",
                 "");
-        FileBus b = new FileBus(dir, SinkSpec.Format.JSON);
+        FileBus b = new FileBus(dir, LineFormat.JSON);
         Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        int fd = b.bus.attach("web", 2, "web.2", Stream.STDERR, List.of("file"));
+        int fd = b.bus.attach("web", 2, Stream.STDERR, List.of("file"));
         for (String text : texts) {
             write(fd, text + "\n");
         }
@@ -139,7 +140,7 @@ class SinkFormatTest {
 
     @Test
     void jsonStaysValidForBytesThatAreNotUtf8() throws Exception {
-        FileBus b = new FileBus(dir, SinkSpec.Format.JSON);
+        FileBus b = new FileBus(dir, LineFormat.JSON);
         int fd = b.attach("web");
         write(fd, new byte[] {'b', 'a', 'd', ' ', (byte) 0xff, (byte) 0xc3, ' ', 'e', 'n', 'd', '\n'});
         Fds.close(fd);
@@ -169,7 +170,7 @@ class SinkFormatTest {
         expected.writeBytes(new byte[] {0, '\r', (byte) 0xff, (byte) 0xfe, 0x1b, '[', 'm', '\r', '\n'});
         byte[] all = expected.toByteArray();
 
-        FileBus b = new FileBus(dir, SinkSpec.Format.RAW);
+        FileBus b = new FileBus(dir, LineFormat.RAW);
         int fd = b.attach("web");
         for (int off = 0; off < all.length; off += 777) {
             write(fd, Arrays.copyOfRange(all, off, Math.min(all.length, off + 777)));
@@ -183,9 +184,9 @@ class SinkFormatTest {
         Path rawFile = dir.resolve("raw.log");
         Path jsonFile = dir.resolve("json.log");
         LogBus bus = FileBus.bus(new Log(Log.Format.LOGFMT, Log.Level.WARN, new ByteArrayOutputStream()),
-                new SinkSpec("raw", SinkSpec.Kind.FILE, -1, rawFile.toString(), SinkSpec.Format.RAW),
-                new SinkSpec("json", SinkSpec.Kind.FILE, -1, jsonFile.toString(), SinkSpec.Format.JSON));
-        int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("raw", "json"));
+                FileBus.file("raw", rawFile, LineFormat.RAW),
+                FileBus.file("json", jsonFile, LineFormat.JSON));
+        int fd = bus.attach("web", 0, Stream.STDOUT, List.of("raw", "json"));
         write(fd, "to both\n");
         Fds.close(fd);
         bus.close(Duration.ofSeconds(5), Duration.ofSeconds(5));

@@ -2,6 +2,7 @@ package io.kinesin.kernel.logbus;
 
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.Fds;
+import io.kinesin.spi.LineFormat;
 import io.kinesin.spi.LogSink;
 import io.kinesin.spi.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -105,7 +106,7 @@ class SinkQueuesTest {
                 .withOutput("web", Stream.STDOUT, new Output(List.of("stalled", "good"), Output.Buffer.DEFAULT, Output.Overflow.DROP));
         LogBus bus = bus(settings, sinks("stalled", stalled, "good", good));
         int n = 20_000; // about 1.3 MB: twenty times the pipe, 160 times the stalled sink's queue
-        CompletableFuture<Void> writer = child(bus.attach("web", 0, "web", Stream.STDOUT, List.of("stalled", "good")), lines("web", 0, n));
+        CompletableFuture<Void> writer = child(bus.attach("web", 0, Stream.STDOUT, List.of("stalled", "good")), lines("web", 0, n));
 
         writer.get(20, TimeUnit.SECONDS); // the child never waits for the stalled sink
         until("the good sink has every line", () -> good.lineCount() == n);
@@ -141,8 +142,8 @@ class SinkQueuesTest {
         BusSettings settings = BusSettings.DEFAULT.withQueue("stalled", 16 * 1024);
         LogBus bus = bus(settings, sinks("stalled", stalled, "good", good));
         int n = 20_000; // about 1.3 MB: far more than the pipe, the queue and a batch hold
-        CompletableFuture<Void> slow = child(bus.attach("slow", 0, "slow", Stream.STDOUT, List.of("stalled")), lines("slow", 0, n));
-        CompletableFuture<Void> fast = child(bus.attach("fast", 0, "fast", Stream.STDOUT, List.of("good")), lines("fast", 0, n));
+        CompletableFuture<Void> slow = child(bus.attach("slow", 0, Stream.STDOUT, List.of("stalled")), lines("slow", 0, n));
+        CompletableFuture<Void> fast = child(bus.attach("fast", 0, Stream.STDOUT, List.of("good")), lines("fast", 0, n));
 
         fast.get(20, TimeUnit.SECONDS);
         until("the other service's lines all arrive", () -> good.lineCount() == n);
@@ -167,7 +168,7 @@ class SinkQueuesTest {
         RecordingSink stalled = new RecordingSink(gate);
         RecordingSink good = new RecordingSink();
         LogBus bus = bus(BusSettings.DEFAULT, sinks("stalled", stalled, "good", good));
-        int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("stalled", "good"));
+        int fd = bus.attach("web", 0, Stream.STDOUT, List.of("stalled", "good"));
         for (int i = 0; i < 1000; i++) {
             write(fd, numbered("web", i) + "\n"); // a line at a time, as a service logs
         }
@@ -185,7 +186,7 @@ class SinkQueuesTest {
         RecordingSink hung = new RecordingSink(gate); // never opened in this test
         RecordingSink good = new RecordingSink();
         LogBus bus = bus(BusSettings.DEFAULT, sinks("hung", hung, "good", good));
-        int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("hung", "good"));
+        int fd = bus.attach("web", 0, Stream.STDOUT, List.of("hung", "good"));
         write(fd, lines("web", 0, 10));
         until("the hung sink's worker is in its write", () -> hung.writeCalls.get() == 1);
         write(fd, lines("web", 10, 25));
@@ -207,7 +208,7 @@ class SinkQueuesTest {
     void aCallPastTheDeadlineMakesTheSinkStuckReportedAndCounted() throws Exception {
         RecordingSink hung = new RecordingSink(gate);
         LogBus bus = bus(BusSettings.DEFAULT.withCallDeadline(Duration.ofMillis(300)), sinks("hung", hung));
-        int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("hung"));
+        int fd = bus.attach("web", 0, Stream.STDOUT, List.of("hung"));
         write(fd, "one\n");
         until("the stuck sink is reported", () -> logged().contains("msg=\"log sink stuck"));
         assertThat(logged()).contains("sink=hung deadline=300ms");
@@ -225,7 +226,7 @@ class SinkQueuesTest {
         RecordingSink flaky = new RecordingSink();
         flaky.failuresLeft.set(3);
         LogBus bus = bus(BusSettings.DEFAULT, sinks("flaky", flaky));
-        int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("flaky"));
+        int fd = bus.attach("web", 0, Stream.STDOUT, List.of("flaky"));
         long start = System.nanoTime();
         write(fd, "first\n");
         until("the first failure is logged", () -> logged().contains("msg=\"log sink failing; retrying its batch with backoff\" sink=flaky"));
@@ -250,7 +251,7 @@ class SinkQueuesTest {
         RecordingSink picky = new RecordingSink();
         picky.undeliverableLeft.set(1);
         LogBus bus = bus(BusSettings.DEFAULT, sinks("picky", picky));
-        int fd = bus.attach("web", 0, "web", Stream.STDERR, List.of("picky"));
+        int fd = bus.attach("web", 0, Stream.STDERR, List.of("picky"));
         write(fd, "rejected one\nrejected two\n");
         until("the drop is reported", () -> logged().contains("msg=\"log lines dropped\" sink=picky"));
         write(fd, "accepted\n");
@@ -267,7 +268,7 @@ class SinkQueuesTest {
     void reopenIsCalledOnTheSinksOwnThreadBetweenWrites() throws Exception {
         RecordingSink sink = new RecordingSink();
         LogBus bus = bus(BusSettings.DEFAULT, sinks("s", sink));
-        int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("s"));
+        int fd = bus.attach("web", 0, Stream.STDOUT, List.of("s"));
         write(fd, "before\n");
         until("the first line arrives", () -> sink.lineCount() == 1);
         Thread worker = sink.caller;
@@ -284,9 +285,9 @@ class SinkQueuesTest {
     void linesAndBytesAreCountedPerServiceAndStream() throws Exception {
         RecordingSink sink = new RecordingSink();
         LogBus bus = bus(BusSettings.DEFAULT, sinks("s", sink));
-        int out = bus.attach("web", 0, "web", Stream.STDOUT, List.of("s"));
-        int err = bus.attach("web", 1, "web.1", Stream.STDERR, List.of("s"));
-        int other = bus.attach("web", 1, "web.1", Stream.STDOUT, List.of("s"));
+        int out = bus.attach("web", 0, Stream.STDOUT, List.of("s"));
+        int err = bus.attach("web", 1, Stream.STDERR, List.of("s"));
+        int other = bus.attach("web", 1, Stream.STDOUT, List.of("s"));
         write(out, "a\nbb\n");
         write(err, "ccc\n");
         write(other, "dddd\n");

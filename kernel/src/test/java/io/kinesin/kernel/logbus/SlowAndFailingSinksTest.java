@@ -4,6 +4,7 @@ import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.process.Fds;
 import io.kinesin.kernel.process.NonBlocking;
 import io.kinesin.kernel.process.Poller;
+import io.kinesin.spi.LineFormat;
 import io.kinesin.spi.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -129,10 +130,10 @@ class SlowAndFailingSinksTest {
     void aChildThatSetsONonblockOnTheSharedConsoleCostsNoLineWhileTheReaderIsSlow() throws Exception {
         int[] console = Fds.pipe(); // kinesin's stdout, read by something slow
         NonBlocking.set(console[1]); // what an `inherit` child sharing that stdout may do
-        LogBus bus = FileBus.bus(log, new SinkSpec("console", SinkSpec.Kind.CONSOLE, console[1], null, SinkSpec.Format.RAW));
+        LogBus bus = FileBus.bus(log, FileBus.console("console", console[1], LineFormat.RAW));
         int n = 40_000; // about 2.6 MB, forty times the pipe
         try {
-            CompletableFuture<Void> writer = child(bus.attach("web", 0, "web", Stream.STDOUT, List.of("console")), n);
+            CompletableFuture<Void> writer = child(bus.attach("web", 0, Stream.STDOUT, List.of("console")), n);
             List<String> got = readSlowly(console[0], n);
             writer.get(30, TimeUnit.SECONDS);
             assertThat(got).as("lines that arrived").hasSize(n);
@@ -152,10 +153,10 @@ class SlowAndFailingSinksTest {
         int[] console = Fds.pipe(); // blocking, read slowly
         int hold = 256 * 1024; // more than the pipe holds: the writer's last bytes are read at its hang-up
         LogBus bus = FileBus.bus(log, BusSettings.DEFAULT.withQueue("console", hold),
-                new SinkSpec("console", SinkSpec.Kind.CONSOLE, console[1], null, SinkSpec.Format.RAW));
+                FileBus.console("console", console[1], LineFormat.RAW));
         int n = 30_000; // 2 MB: eight times what the sink may hold
         try {
-            CompletableFuture<Void> writer = child(bus.attach("web", 0, "web", Stream.STDOUT, List.of("console")), n);
+            CompletableFuture<Void> writer = child(bus.attach("web", 0, Stream.STDOUT, List.of("console")), n);
             List<String> got = readSlowly(console[0], n);
             writer.get(30, TimeUnit.SECONDS);
             assertThat(got).hasSize(n);
@@ -175,12 +176,12 @@ class SlowAndFailingSinksTest {
         int[] console = Fds.pipe(); // nobody reads it: a hung log collector
         Path file = dir.resolve("quiet.log");
         LogBus bus = FileBus.bus(log,
-                new SinkSpec("console", SinkSpec.Kind.CONSOLE, console[1], null, SinkSpec.Format.RAW),
-                new SinkSpec("file", SinkSpec.Kind.FILE, -1, file.toString(), SinkSpec.Format.RAW));
+                FileBus.console("console", console[1], LineFormat.RAW),
+                FileBus.file("file", file, LineFormat.RAW));
         int n = 5000; // about 300 KB: more than the console pipe takes, less than the sink holds
         try {
-            int chatty = bus.attach("chatty", 0, "chatty", Stream.STDOUT, List.of("console"));
-            int quiet = bus.attach("quiet", 0, "quiet", Stream.STDOUT, List.of("file"));
+            int chatty = bus.attach("chatty", 0, Stream.STDOUT, List.of("console"));
+            int quiet = bus.attach("quiet", 0, Stream.STDOUT, List.of("file"));
             CompletableFuture<Void> writer = child(chatty, n);
             long chattyBytes = 0;
             for (int i = 0; i < n; i++) {
@@ -215,13 +216,13 @@ class SlowAndFailingSinksTest {
         int[] console = Fds.pipe(); // nobody reads it
         int hold = 64 * 1024;
         LogBus bus = FileBus.bus(log, BusSettings.DEFAULT.withQueue("console", hold),
-                new SinkSpec("console", SinkSpec.Kind.CONSOLE, console[1], null, SinkSpec.Format.RAW));
+                FileBus.console("console", console[1], LineFormat.RAW));
         int children = 300; // a crash loop: each one writes a stack trace and dies
         int linesEach = 100;
         try {
             long fdsBefore = openFds();
             for (int c = 0; c < children; c++) {
-                int fd = bus.attach("crashy", 0, "crashy", Stream.STDOUT, List.of("console"));
+                int fd = bus.attach("crashy", 0, Stream.STDOUT, List.of("console"));
                 StringBuilder trace = new StringBuilder();
                 for (int i = 0; i < linesEach; i++) {
                     trace.append(numbered(c * linesEach + i)).append('\n');
@@ -267,8 +268,8 @@ class SlowAndFailingSinksTest {
             // overflow: drop, so that the service is not held back while the disk is full
             LogBus bus = FileBus.bus(log, BusSettings.DEFAULT.withQueue("app", hold)
                             .withOutput("web", Stream.STDOUT, new Output(List.of("app"), Output.Buffer.DEFAULT, Output.Overflow.DROP)),
-                    new SinkSpec("app", SinkSpec.Kind.FILE, -1, file.toString(), SinkSpec.Format.RAW));
-            int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("app"));
+                    FileBus.file("app", file, LineFormat.RAW));
+            int fd = bus.attach("web", 0, Stream.STDOUT, List.of("app"));
             List<String> written = new java.util.ArrayList<>();
             try {
                 write(fd, "before\n");
@@ -332,8 +333,8 @@ class SlowAndFailingSinksTest {
         try (Tmpfs disk = Tmpfs.mount(dir.resolve("small"), "1m")) {
             Path file = disk.dir().resolve("app.log");
             LogBus bus = FileBus.bus(log, BusSettings.DEFAULT.withQueue("app", 8 * 1024),
-                    new SinkSpec("app", SinkSpec.Kind.FILE, -1, file.toString(), SinkSpec.Format.RAW));
-            int fd = bus.attach("web", 0, "web", Stream.STDOUT, List.of("app"));
+                    FileBus.file("app", file, LineFormat.RAW));
+            int fd = bus.attach("web", 0, Stream.STDOUT, List.of("app"));
             write(fd, "before\n");
             until("the first line is written", () -> read(file).equals("before\n"));
             Path filler = disk.dir().resolve("filler");

@@ -1,5 +1,6 @@
 package io.kinesin.kernel.plugin;
 
+import io.kinesin.spi.contract.PluginJar;
 import io.kinesin.kernel.config.ConfigCommands;
 import io.kinesin.kernel.config.ConfigException;
 import io.kinesin.kernel.config.ConfigLoader;
@@ -12,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import static io.kinesin.kernel.plugin.PluginJar.sinkFactory;
+import static io.kinesin.spi.contract.PluginJar.sinkFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -54,6 +55,21 @@ class PluginBindingTest {
     }
 
     @Test
+    void aKindsDefaultQueueAppliesWhereTheConfigSetsNone() throws Exception {
+        String patient = sinkFactory("t.lq", "Patient", "patient", "")
+                .replace("public String type()", "public java.util.OptionalLong defaultQueueBytes() { return java.util.OptionalLong.of(16L << 20); }\n"
+                        + "    public String type()");
+        PluginJar.named("patient-sink").source("t.lq.Patient", patient).extension("t.lq.Patient").buildIn(plugins);
+        try (PluginBinding.Bound b = PluginBinding.bind(config("  s: { type: patient, path: /x }\n  t: { type: patient, path: /y, queue: { bytes: 1MiB } }\n"
+                + "  u: { type: upper, path: /z }\n"), null)) {
+            String normalized = ConfigLoader.normalized(b.normalized());
+            assertThat(normalized).containsSubsequence("s:", "bytes: 16MiB", "t:", "bytes: 1MiB", "u:", "bytes: 8MiB");
+            assertThat(ConfigCommands.plan(b.normalized(), ENV, io.kinesin.kernel.cli.Options.NONE).bus().queueBytes().get("s"))
+                    .isEqualTo(16 << 20);
+        }
+    }
+
+    @Test
     void itsErrorsNameTheirPathAsKinesinsOwnDo() throws Exception {
         assertThat(error("  s: { type: upper, path: /x, keep: five }\n")).isEqualTo("sinks.s.keep: \"five\" is not a whole number");
         assertThat(error("  s: { type: upper, path: /x, kep: 1 }\n")).isEqualTo("sinks.s.kep: unknown key; did you mean \"keep\"?");
@@ -63,7 +79,7 @@ class PluginBindingTest {
     @Test
     void aKindNoPluginProvidesNamesTheKindsThatExist() throws Exception {
         assertThat(error("  s: { type: uper }\n")).isEqualTo("sinks.s.type: unknown sink type \"uper\"; did you mean \"upper\"? "
-                + "(the kinds there are: console, file, upper; plugins come from " + plugins + ")");
+                + "(the kinds there are: console, upper; plugins come from " + plugins + ")");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.kinesin.kernel.plugin;
 
+import io.kinesin.spi.contract.PluginJar;
 import io.kinesin.kernel.config.ConfigException;
 import io.kinesin.spi.Factory;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 
-import static io.kinesin.kernel.plugin.PluginJar.sinkFactory;
+import static io.kinesin.spi.contract.PluginJar.sinkFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -39,7 +39,7 @@ class PluginSpawnTest {
         while (supervisor.status().phase() != Supervision.Phase.RUNNING && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        KernelContext ctx = new KernelContext("probes", log, new Counters(), state, () -> supervisor, Map.of("app", 1));
+        KernelContext ctx = new KernelContext("probes", new KernelContext.Kernel(log, new Counters(), state, () -> supervisor, Map.of("app", 1), state));
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin");
 
         Spawner.Child quick = ctx.spawner().spawn(new Spawner.Command(List.of("sh", "-c", "exit 4"), env, null, null, null,

@@ -27,7 +27,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 public abstract class LogSinkContract {
 
-    private long clock = Instant.parse("2026-11-22T02:13:00Z").toEpochMilli() * 1_000_000;
+    /**
+     * Lines are stamped from the test's start on, as the kernel stamps them: a destination that
+     * indexes by time (Grafana Loki answers queries for recent lines from memory) finds them
+     * where a user would look.
+     */
+    private long clock = Instant.now().getEpochSecond() * 1_000_000_000;
 
     /** A new sink writing to a destination of this test's own (a temp file, a server the test started). */
     protected abstract LogSink newSink() throws Exception;
@@ -52,6 +57,26 @@ public abstract class LogSinkContract {
             sent.addAll(first);
             sent.addAll(second);
         }
+        assertThat(delivered()).containsExactlyElementsOf(expected(sent));
+    }
+
+    /** The kernel hands batches over as {@link io.kinesin.spi.FramedLines}: the same lines, whichever way the sink reads them. */
+    @Test
+    void aBatchAsTheKernelFramesItArrivesAsItsLines() throws Exception {
+        List<LogLine> out = new ArrayList<>();
+        List<LogLine> err = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            out.add(line("web", 1, Stream.STDOUT, "line " + i + " é " + "z".repeat(i % 90)));
+        }
+        err.add(new LogLine("web", 1, Stream.STDERR, next(), "a".repeat(100).getBytes(StandardCharsets.UTF_8), true));
+        err.add(line("web", 1, Stream.STDERR, "the rest"));
+        try (LogSink sink = newSink()) {
+            sink.write(FramedBatch.of(out));
+            sink.write(FramedBatch.of(err));
+            sink.flush();
+        }
+        List<LogLine> sent = new ArrayList<>(out);
+        sent.addAll(err);
         assertThat(delivered()).containsExactlyElementsOf(expected(sent));
     }
 

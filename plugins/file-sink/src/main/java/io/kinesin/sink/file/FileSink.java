@@ -32,13 +32,15 @@ import java.util.List;
  */
 final class FileSink implements LogSink {
 
+    /** An encoding buffer a burst grew past this is let go for a small one. */
+    private static final int KEEP_BYTES = 4 << 20;
+
     private final LogFile file;
     private final LineFormat.Encoder encoder;
     private final long rotateAt;
     private final int keep;
+    /** The batch being written, encoded; where each line ends is {@link LineBuffer#lineEnd}. */
     private final LineBuffer encoded = new LineBuffer(64 * 1024);
-    /** Where each encoded line ends in {@link #encoded}. */
-    private int[] ends = new int[256];
     /** How many lines of the last failed batch are in the file, and the last of them. */
     private int written;
     private Key lastWritten;
@@ -69,7 +71,7 @@ final class FileSink implements LogSink {
         }
         int first = alreadyWritten(batch);
         int count = batch.size() - first;
-        encode(batch, first, count);
+        encoder.appendAll(batch, first, encoded);
         int done = 0; // lines of [first, ...) in the file
         ByteBuffer chunk = null;
         try {
@@ -90,7 +92,7 @@ final class FileSink implements LogSink {
             remember(batch, first + done + takeBack(chunk, done, count));
             throw e;
         } finally {
-            encoded.clear();
+            encoded.clear(KEEP_BYTES);
         }
     }
 
@@ -100,7 +102,7 @@ final class FileSink implements LogSink {
         int end = from;
         while (end < count) {
             long before = base + start(end);
-            if (before > 0 && before + (ends[end] - start(end)) > rotateAt) {
+            if (before > 0 && before + (encoded.lineEnd(end) - start(end)) > rotateAt) {
                 break;
             }
             end++;
@@ -120,7 +122,7 @@ final class FileSink implements LogSink {
         }
         int reached = chunk.position();
         int whole = done;
-        while (whole < count && ends[whole] <= reached) {
+        while (whole < count && encoded.lineEnd(whole) <= reached) {
             whole++;
         }
         int partial = reached - start(whole);
@@ -131,7 +133,7 @@ final class FileSink implements LogSink {
             file.cutTail(partial);
             return whole - done;
         } catch (IOException | RuntimeException e) {
-            owed = ByteBuffer.wrap(Arrays.copyOfRange(encoded.array(), reached, ends[whole]));
+            owed = ByteBuffer.wrap(Arrays.copyOfRange(encoded.array(), reached, encoded.lineEnd(whole)));
             return whole - done + 1;
         }
     }
@@ -161,18 +163,8 @@ final class FileSink implements LogSink {
         lastWritten = null;
     }
 
-    private void encode(List<LogLine> batch, int first, int count) {
-        if (ends.length < count) {
-            ends = new int[Math.max(count, ends.length * 2)];
-        }
-        for (int i = 0; i < count; i++) {
-            encoder.append(batch.get(first + i), encoded);
-            ends[i] = encoded.size();
-        }
-    }
-
     private int start(int line) {
-        return line == 0 ? 0 : ends[line - 1];
+        return encoded.lineStart(line);
     }
 
     /** Nothing to do: {@link #write} leaves nothing in this process. */

@@ -19,11 +19,14 @@ public final class FileSinkFactory implements LogSinkFactory<FileSinkConfig> {
         return FileSinkConfig.class;
     }
 
-    /** Opens (creates) the file now, so that a path that cannot be written is a config error. */
+    /**
+     * Opens (creates) the file now, so that a path that cannot be written is a config error. A
+     * relative {@code path} is from the config file's directory.
+     */
     @Override
     public LogSink create(FileSinkConfig config, PluginContext context) throws Exception {
         FileSinkConfig.Rotate rotate = config.rotate();
-        return new FileSink(new LogFile(config.file()),
+        return new FileSink(new LogFile(context.configDirectory().resolve(config.file())),
                 config.lineFormat().encoder(service -> context.replicas(service) > 1, false),
                 rotate == null ? Long.MAX_VALUE : rotate.bytes(),
                 rotate == null ? 1 : rotate.keep());

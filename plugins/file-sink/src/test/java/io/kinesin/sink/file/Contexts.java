@@ -8,17 +8,30 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
-/** A {@link PluginContext} for tests: the file sink asks it only how many instances a service runs. */
+/** A {@link PluginContext} for tests: the file sink asks it only how many instances a service runs, and the config's directory. */
 final class Contexts {
 
     private Contexts() {
     }
 
     static PluginContext replicas(Map<String, Integer> replicas) {
+        return of(replicas, Path.of("").toAbsolutePath());
+    }
+
+    static PluginContext configIn(Path configDirectory) {
+        return of(Map.of(), configDirectory);
+    }
+
+    private static PluginContext of(Map<String, Integer> replicas, Path configDirectory) {
         return new PluginContext() {
             @Override
             public int replicas(String service) {
                 return replicas.getOrDefault(service, 1);
+            }
+
+            @Override
+            public Path configDirectory() {
+                return configDirectory;
             }
 
             @Override

@@ -1,4 +1,4 @@
-package io.kinesin.kernel.plugin;
+package io.kinesin.spi.contract;
 
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -20,9 +20,10 @@ import java.util.jar.Manifest;
 /**
  * Builds a real pf4j plugin jar in a test: Java sources compiled with the JDK's compiler against
  * the test's class path (the SPI, pf4j), a pf4j manifest, and {@code META-INF/extensions.idx}
- * naming the extensions (what pf4j's annotation processor would write).
+ * naming the extensions (what pf4j's annotation processor would write). For tests of plugin
+ * loading (kinesin's own, and a plugin author's), in seconds instead of a Maven build.
  */
-final class PluginJar {
+public final class PluginJar {
 
     private final String id;
     private final Map<String, String> sources = new LinkedHashMap<>();
@@ -34,34 +35,34 @@ final class PluginJar {
         this.id = id;
     }
 
-    static PluginJar named(String id) {
+    public static PluginJar named(String id) {
         return new PluginJar(id);
     }
 
     /** A class by its full name and source. */
-    PluginJar source(String className, String code) {
+    public PluginJar source(String className, String code) {
         sources.put(className, code);
         return this;
     }
 
     /** A class the index lists as an extension. */
-    PluginJar extension(String className) {
+    public PluginJar extension(String className) {
         extensions.add(className);
         return this;
     }
 
-    PluginJar withoutManifest() {
+    public PluginJar withoutManifest() {
         manifest = false;
         return this;
     }
 
     /** Compiles the class but leaves it out of the jar: what refers to it fails to link. */
-    PluginJar without(String className) {
+    public PluginJar without(String className) {
         leaveOut.add(className);
         return this;
     }
 
-    Path buildIn(Path dir) throws IOException {
+    public Path buildIn(Path dir) throws IOException {
         Path src = Files.createTempDirectory("plugin-src-");
         Path classes = Files.createTempDirectory("plugin-classes-");
         List<String> files = new ArrayList<>();
@@ -106,7 +107,7 @@ final class PluginJar {
     }
 
     /** A sink factory class of {@code type} in package {@code pkg}; {@code body} goes into its constructor. */
-    static String sinkFactory(String pkg, String cls, String type, String constructorBody) {
+    public static String sinkFactory(String pkg, String cls, String type, String constructorBody) {
         return """
                 package %s;
                 import io.kinesin.spi.*;
