@@ -1,5 +1,6 @@
 package io.kinesin.it;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +59,8 @@ class LauncherIT {
     void anInstallTreeWhosePathHasASpaceWorksWithItsAotCache(@TempDir Path dir) throws Exception {
         Path home = copyInstallTree(dir.resolve("opt/kinesin home"));
         Path aot = home.resolve("lib/kinesin-cli.aot");
-        if (!Files.exists(aot)) {
+        boolean trained = Files.exists(aot);
+        if (!trained) {
             // built with -DskipAot: a cache the JVM rejects (with a warning) still puts the flag on its command line
             Files.writeString(aot, "not an AOT cache");
         }
@@ -66,6 +68,19 @@ class LauncherIT {
                 .withoutEnv("KINESIN_JAVA_HOME").run();
         assertThat(r.status()).as(r.toString()).isZero();
         assertThat(r.stdout()).isEqualTo("ran\n");
+        if (trained) {
+            assertThat(r.stderr()).as("the JVM took the cache without a warning").isEmpty();
+        }
+    }
+
+    @Test
+    void theTreesOwnRuntimeComesBeforeAnyJdkOnTheMachine(@TempDir Path dir) throws Exception {
+        Path home = copyInstallTree(dir.resolve("opt/kinesin"));
+        Assumptions.assumeTrue(Files.isExecutable(home.resolve("runtime/bin/java")), "built without runtime/ (-DskipJlink)");
+        Kinesin.Result r = Kinesin.command(List.of(home.resolve("bin/kinesin").toString(), "--", "sh", "-c", "readlink /proc/$PPID/exe"))
+                .clearEnv().env("PATH", "/usr/bin:/bin").run();
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.stdout()).isEqualTo(home.resolve("runtime/bin/java") + "\n");
     }
 
     @Test

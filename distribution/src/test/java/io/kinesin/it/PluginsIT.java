@@ -41,7 +41,8 @@ class PluginsIT {
     void theDistributionListsItsOwnPlugins() throws Exception {
         Kinesin.Result r = Kinesin.args("plugins").run();
         assertThat(r.status()).as(r.toString()).isZero();
-        assertThat(r.stdout()).matches("(?s).*^file-sink \\S+ file-sink\\.jar sink:file$.*");
+        assertThat(r.stdout()).matches("(?ms).*^file-sink \\S+ file-sink\\.jar sink:file$.*");
+        assertThat(r.stdout()).matches("(?ms).*^loki-sink \\S+ loki-sink\\.jar sink:loki$.*");
         assertThat(r.stderr()).isEmpty();
     }
 

@@ -1,6 +1,7 @@
 package io.kinesin.sink.file;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.kinesin.spi.ByteSize;
 import io.kinesin.spi.LineFormat;
 
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.kinesin.sink.file;
+package io.kinesin.spi;
 
 import org.junit.jupiter.api.Test;
 

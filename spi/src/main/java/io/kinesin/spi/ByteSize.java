@@ -1,4 +1,4 @@
-package io.kinesin.sink.file;
+package io.kinesin.spi;
 
 import java.util.Locale;
 
@@ -7,9 +7,9 @@ import java.util.Locale;
  * {@code 2TiB} (powers of 1024), {@code 500kB}, {@code 50MB}, {@code 1GB} (powers of 1000),
  * {@code 512B} or bare bytes {@code 1048576}; whole numbers, the unit in any case, a space
  * before it allowed. The kernel parses its own sizes with its Jackson module; a plugin cannot
- * see that, so this parses the one size the file sink takes ({@code rotate.size}) the same way.
+ * see that, so plugins parse theirs ({@code rotate.size}, {@code batch.bytes}) here, the same way.
  */
-final class ByteSize {
+public final class ByteSize {
 
     private ByteSize() {
     }
@@ -20,7 +20,7 @@ final class ByteSize {
      * @param field the config key, for the message ({@code rotate.size})
      * @throws IllegalArgumentException naming the field, the text and the forms there are
      */
-    static long parse(String text, String field) {
+    public static long parse(String text, String field) {
         String t = text.strip();
         int digits = 0;
         while (digits < t.length() && Character.isDigit(t.charAt(digits))) {
