@@ -57,7 +57,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        STARTED_AT = Instant.now();
         Optional<String> glibc = Glibc.problem();
         if (glibc.isPresent()) {
             System.err.println(glibc.get());
@@ -100,7 +99,7 @@ public final class Main {
             }
             case Invocation.Control c -> {
                 notYet(c.options());
-                java.nio.file.Path socket = ControlSpec.forCommand(c.options().control());
+                Path socket = ControlSpec.forCommand(c.options().control());
                 int status = 0;
                 for (Request request : c.requests()) {
                     status = Math.max(status, ControlClient.run(socket, request, System.out, System.err));
@@ -183,8 +182,8 @@ public final class Main {
                 o.logLevel() == null ? modeDefault : o.logLevel(), new FdOutputStream(2));
     }
 
-    /** When kinesin started, as status shows it. */
-    private static Instant STARTED_AT = Instant.now();
+    /** When kinesin started, as status shows it (this class is initialized as main begins). */
+    private static final Instant STARTED_AT = Instant.now();
 
     /** How long kinesin's last log lines may take to be written when it exits. */
     private static final Duration LOG_DRAIN = Duration.ofSeconds(1);
