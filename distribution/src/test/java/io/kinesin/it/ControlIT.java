@@ -67,6 +67,11 @@ class ControlIT {
             kinesin.await(Duration.ofSeconds(30));
             assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).as("the socket is removed at exit").isFalse();
         }
+        if (dir != null) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     private static Kinesin.Result ctl(String... args) throws Exception {
