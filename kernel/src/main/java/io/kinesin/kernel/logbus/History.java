@@ -7,9 +7,7 @@ import io.kinesin.spi.Stream;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +33,8 @@ public final class History implements LogSink {
     static final long MAX_BYTES_PER_STREAM = 1 << 20;
 
     /**
-     * One line, numbered in the order the history received it (across streams). Two objects a
-     * line (this and its text): the {@link LogLine} is made only when a reader asks.
+     * One line, numbered in the order the history received it (across streams), as a reader
+     * gets it: made (and its text copied out of the ring) only when a reader asks.
      */
     public record Entry(long seq, Key key, long atNanos, byte[] text, boolean cut) {
 
@@ -52,9 +50,111 @@ public final class History implements LogSink {
 
     private static final long NANOS = 1_000_000_000L;
 
+    /**
+     * One stream's last lines in circular arrays: the texts in one byte ring (a line may wrap
+     * around its end), the rest in rings of primitives. Writing a line copies its bytes in and
+     * allocates nothing (the arrays grow, up to their bounds, while a stream's first lines
+     * arrive), so a stream that floods costs a copy of its last lines per batch, not garbage.
+     */
     private static final class Ring {
-        final ArrayDeque<Entry> lines = new ArrayDeque<>();
-        long bytes;
+        final Key key;
+        /** Bytes at absolute position p sit at {@code p % bytes.length}. */
+        byte[] bytes = new byte[4096];
+        /** Where the next line's bytes go (absolute), and where the oldest held line's start. */
+        long end;
+        long held;
+        /** Line k of {@code size} (0: the oldest) is at index {@code (head + k) % seq.length}. */
+        long[] seq = new long[16];
+        long[] at = new long[16];
+        long[] pos = new long[16];
+        int[] length = new int[16];
+        boolean[] cut = new boolean[16];
+        int head;
+        int size;
+
+        Ring(Key key) {
+            this.key = key;
+        }
+
+        void add(long number, long atNanos, byte[] text, int from, int len, boolean isCut, int maxLines) {
+            while (size > 0 && (size >= maxLines || held + len > MAX_BYTES_PER_STREAM)) {
+                held -= length[head];
+                head = (head + 1) % seq.length;
+                size--;
+            }
+            if (size == seq.length) {
+                growLines(Math.min(maxLines, seq.length * 2));
+            }
+            if (held + len > bytes.length) {
+                growBytes((int) Math.min(MAX_BYTES_PER_STREAM, Math.max((long) bytes.length * 2, held + len)));
+            }
+            int i = (head + size) % seq.length;
+            seq[i] = number;
+            at[i] = atNanos;
+            pos[i] = end;
+            length[i] = len;
+            cut[i] = isCut;
+            size++;
+            copyIn(text, from, len, end);
+            end += len;
+            held += len;
+        }
+
+        /** The k-th oldest line as an entry. */
+        Entry entry(int k) {
+            int i = (head + k) % seq.length;
+            byte[] text = new byte[length[i]];
+            copyOut(pos[i], text, 0, length[i]);
+            return new Entry(seq[i], key, at[i], text, cut[i]);
+        }
+
+        long seqOf(int k) {
+            return seq[(head + k) % seq.length];
+        }
+
+        private void copyIn(byte[] src, int from, int len, long at) {
+            int i = (int) (at % bytes.length);
+            int first = Math.min(len, bytes.length - i);
+            System.arraycopy(src, from, bytes, i, first);
+            System.arraycopy(src, from + first, bytes, 0, len - first);
+        }
+
+        private void copyOut(long at, byte[] dst, int to, int len) {
+            int i = (int) (at % bytes.length);
+            int first = Math.min(len, bytes.length - i);
+            System.arraycopy(bytes, i, dst, to, first);
+            System.arraycopy(bytes, 0, dst, to + first, len - first);
+        }
+
+        private void growBytes(int capacity) {
+            byte[] kept = new byte[(int) held];
+            long from = end - held;
+            copyOut(from, kept, 0, kept.length);
+            bytes = new byte[capacity];
+            copyIn(kept, 0, kept.length, from);
+        }
+
+        private void growLines(int capacity) {
+            long[] s = new long[capacity];
+            long[] a = new long[capacity];
+            long[] p = new long[capacity];
+            int[] l = new int[capacity];
+            boolean[] c = new boolean[capacity];
+            for (int k = 0; k < size; k++) {
+                int i = (head + k) % seq.length;
+                s[k] = seq[i];
+                a[k] = at[i];
+                p[k] = pos[i];
+                l[k] = length[i];
+                c[k] = cut[i];
+            }
+            seq = s;
+            at = a;
+            pos = p;
+            length = l;
+            cut = c;
+            head = 0;
+        }
     }
 
     private final int perStream;
@@ -78,48 +178,36 @@ public final class History implements LogSink {
         }
         // a batch is one stream's; only its last perStream lines can stay
         int from = Math.max(0, batch.size() - perStream);
-        int n = batch.size() - from;
-        Key key;
-        long[] at = new long[n];
-        byte[][] text = new byte[n][];
-        boolean[] cut = new boolean[n];
-        if (batch instanceof FramedLines f) {
-            key = new Key(f.service(), f.instance(), f.output());
-            byte[] data = f.data();
-            for (int i = 0; i < n; i++) {
-                at[i] = f.at(from + i);
-                text[i] = Arrays.copyOfRange(data, f.start(from + i), f.end(from + i));
-                cut[i] = f.cut(from + i);
-            }
-        } else {
-            LogLine first = batch.getFirst();
-            key = new Key(first.service(), first.instance(), first.stream());
-            for (int i = 0; i < n; i++) {
-                LogLine l = batch.get(from + i);
-                at[i] = l.at().getEpochSecond() * NANOS + l.at().getNano();
-                text[i] = l.text();
-                cut[i] = l.cut();
-            }
-        }
         lock.lock();
         try {
-            Ring ring = rings.get(key);
-            if (ring == null) {
-                ring = new Ring();
-                rings.put(key, ring);
-            }
             seq += from; // the lines skipped had their numbers too
-            for (int i = 0; i < n; i++) {
-                ring.lines.addLast(new Entry(++seq, key, at[i], text[i], cut[i]));
-                ring.bytes += text[i].length;
-                while (ring.lines.size() > perStream || ring.bytes > MAX_BYTES_PER_STREAM && ring.lines.size() > 1) {
-                    ring.bytes -= ring.lines.removeFirst().text().length;
+            if (batch instanceof FramedLines f) {
+                Ring ring = ring(new Key(f.service(), f.instance(), f.output()));
+                byte[] data = f.data();
+                for (int i = from; i < f.size(); i++) {
+                    ring.add(++seq, f.at(i), data, f.start(i), f.end(i) - f.start(i), f.cut(i), perStream);
+                }
+            } else {
+                LogLine first = batch.getFirst();
+                Ring ring = ring(new Key(first.service(), first.instance(), first.stream()));
+                for (int i = from; i < batch.size(); i++) {
+                    LogLine l = batch.get(i);
+                    ring.add(++seq, l.at().getEpochSecond() * NANOS + l.at().getNano(), l.text(), 0, l.text().length, l.cut(), perStream);
                 }
             }
             added.signalAll();
         } finally {
             lock.unlock();
         }
+    }
+
+    private Ring ring(Key key) {
+        Ring ring = rings.get(key);
+        if (ring == null) {
+            ring = new Ring(key);
+            rings.put(key, ring);
+        }
+        return ring;
     }
 
     /** The last {@code n} lines of each stream of {@code service} (null: every service), oldest first. */
@@ -129,12 +217,9 @@ public final class History implements LogSink {
         try {
             for (var e : rings.entrySet()) {
                 if (service == null || e.getKey().service().equals(service)) {
-                    ArrayDeque<Entry> lines = e.getValue().lines;
-                    int skip = Math.max(0, lines.size() - n);
-                    for (Entry entry : lines) {
-                        if (skip-- <= 0) {
-                            out.add(entry);
-                        }
+                    Ring ring = e.getValue();
+                    for (int k = Math.max(0, ring.size - n); k < ring.size; k++) {
+                        out.add(ring.entry(k));
                     }
                 }
             }
@@ -168,12 +253,9 @@ public final class History implements LogSink {
                 if (seq > after) {
                     for (var e : rings.entrySet()) {
                         if (service == null || e.getKey().service().equals(service)) {
-                            for (var it = e.getValue().lines.descendingIterator(); it.hasNext(); ) {
-                                Entry entry = it.next();
-                                if (entry.seq() <= after) {
-                                    break;
-                                }
-                                out.add(entry);
+                            Ring ring = e.getValue();
+                            for (int k = ring.size - 1; k >= 0 && ring.seqOf(k) > after; k--) {
+                                out.add(ring.entry(k));
                             }
                         }
                     }

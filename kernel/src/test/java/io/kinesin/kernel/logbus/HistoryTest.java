@@ -47,6 +47,35 @@ class HistoryTest {
         assertThat(h.last("web", 1000)).hasSize(4);
     }
 
+    /** The rings wrap and grow: what a reader gets equals a plain list of the last lines under both bounds. */
+    @Test
+    void theRingsHoldExactlyTheLastLinesWhateverTheirLengths() {
+        java.util.Random random = new java.util.Random(11);
+        History h = new History(50);
+        java.util.ArrayDeque<String> model = new java.util.ArrayDeque<>();
+        long modelBytes = 0;
+        for (int round = 0; round < 2_000; round++) {
+            List<LogLine> batch = new java.util.ArrayList<>();
+            for (int i = random.nextInt(80); i >= 0; i--) {
+                int length = random.nextInt(10) == 0 ? random.nextInt(200_000) : random.nextInt(120);
+                String text = round + ":" + "x".repeat(length);
+                batch.add(line("web", 0, Stream.STDOUT, text));
+            }
+            h.write(round % 2 == 0 ? batch : io.kinesin.spi.contract.FramedBatch.of(batch));
+            for (LogLine l : batch.subList(Math.max(0, batch.size() - 50), batch.size())) {
+                model.addLast(l.string());
+                modelBytes += l.text().length;
+                while (model.size() > 50 || modelBytes > History.MAX_BYTES_PER_STREAM && model.size() > 1) {
+                    modelBytes -= model.removeFirst().length();
+                }
+            }
+            if (round % 97 == 0 || round == 1_999) {
+                assertThat(h.last("web", 1000)).extracting(e -> new String(e.text(), StandardCharsets.UTF_8))
+                        .as("round %d", round).containsExactlyElementsOf(model);
+            }
+        }
+    }
+
     @Test
     void aFollowerWaitsForNewerLinesOfItsServiceOnly() throws Exception {
         History h = new History(10);
