@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -170,6 +172,16 @@ final class FileBus {
             throw new AssertionError("the file does not end with a newline: ..." + text.substring(Math.max(0, text.length() - 80)));
         }
         return text.isEmpty() ? List.of() : Arrays.asList(text.substring(0, text.length() - 1).split("\n", -1));
+    }
+
+    /** The sum of {@code key=N} over kinesin's log lines {@code msg=MSG sink=SINK ...} (drops and undelivered lines are reported in parts). */
+    static long loggedCount(String log, String msg, String sink, String key) {
+        Matcher m = Pattern.compile("msg=\"?" + Pattern.quote(msg) + "\"? sink=" + sink + " .*?" + key + "=(\\d+)").matcher(log);
+        long total = 0;
+        while (m.find()) {
+            total += Long.parseLong(m.group(1));
+        }
+        return total;
     }
 
     /** Splits raw bytes at '\n'; the last piece (after the final '\n') is dropped. */

@@ -18,8 +18,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.kinesin.kernel.logbus.FileBus.until;
 import static io.kinesin.kernel.logbus.FileBus.write;
@@ -88,15 +86,6 @@ class SinkQueuesTest {
         return done;
     }
 
-    private static long loggedCount(String log, String msg, String sink, String key) {
-        Matcher m = Pattern.compile("msg=\"?" + Pattern.quote(msg) + "\"? sink=" + sink + " .*?" + key + "=(\\d+)").matcher(log);
-        long total = 0;
-        while (m.find()) {
-            total += Long.parseLong(m.group(1));
-        }
-        return total;
-    }
-
     @Test
     void aStalledSinkCostsTheOtherSinkOfTheSameStreamNothingWithDropAndEveryDropIsCounted() throws Exception {
         RecordingSink stalled = new RecordingSink(gate);
@@ -121,7 +110,7 @@ class SinkQueuesTest {
         long dropped = bus.counters().dropped("stalled", "web", Stream.STDOUT);
         assertThat(kept).as("what the stalled sink still got, in order, is a prefix and the lines after gaps").isNotEmpty();
         assertThat(dropped).as("counted drops are exactly the missing lines").isEqualTo(n - kept.size()).isPositive();
-        assertThat(loggedCount(logged(), "log lines dropped", "stalled", "lines")).as(logged()).isEqualTo(dropped);
+        assertThat(FileBus.loggedCount(logged(), "log lines dropped", "stalled", "lines")).as(logged()).isEqualTo(dropped);
         assertThat(logged()).contains("msg=\"log lines dropped\" sink=stalled service=web stream=stdout lines=")
                 .contains("reason=\"queue full\"");
         assertThat(bus.counters().dropped("good", "web", Stream.STDOUT)).isZero();

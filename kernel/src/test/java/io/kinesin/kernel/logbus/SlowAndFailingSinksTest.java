@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.kinesin.kernel.logbus.FileBus.until;
 import static io.kinesin.kernel.logbus.FileBus.write;
@@ -117,15 +115,6 @@ class SlowAndFailingSinksTest {
         return FileBus.lines(got.toByteArray());
     }
 
-    private static long loggedCount(String log, String msg, String sink, String key) {
-        Matcher m = Pattern.compile("msg=\"?" + Pattern.quote(msg) + "\"? sink=" + sink + " .*?" + key + "=(\\d+)").matcher(log);
-        long total = 0;
-        while (m.find()) {
-            total += Long.parseLong(m.group(1));
-        }
-        return total;
-    }
-
     @Test
     void aChildThatSetsONonblockOnTheSharedConsoleCostsNoLineWhileTheReaderIsSlow() throws Exception {
         int[] console = Fds.pipe(); // kinesin's stdout, read by something slow
@@ -203,7 +192,7 @@ class SlowAndFailingSinksTest {
                 assertThat(delivered.get(i)).isEqualTo(numbered(i));
             }
             assertThat(delivered.size()).isLessThan(n);
-            assertThat(loggedCount(logged(), "undelivered log lines", "console", "lines"))
+            assertThat(FileBus.loggedCount(logged(), "undelivered log lines", "console", "lines"))
                     .as("every line is delivered or counted: " + logged()).isEqualTo(n - delivered.size());
         } finally {
             Fds.close(console[0]);
@@ -241,8 +230,8 @@ class SlowAndFailingSinksTest {
                 assertThat(delivered.get(i)).isEqualTo(numbered(i));
             }
             String log = logged();
-            long dropped = loggedCount(log, "log lines dropped", "console", "lines");
-            long undelivered = loggedCount(log, "undelivered log lines", "console", "lines");
+            long dropped = FileBus.loggedCount(log, "log lines dropped", "console", "lines");
+            long undelivered = FileBus.loggedCount(log, "undelivered log lines", "console", "lines");
             assertThat(dropped).as("beyond twice its hold, it drops and says so: " + log).isPositive();
             assertThat(delivered.size() + dropped + undelivered).as("every line is delivered or counted: " + log)
                     .isEqualTo((long) children * linesEach);
@@ -320,7 +309,7 @@ class SlowAndFailingSinksTest {
             assertThat(log).contains("msg=\"log sink failing; retrying its batch with backoff\" sink=app").contains("ENOSPC");
             assertThat(log).contains("msg=\"log sink recovered\" sink=app");
             assertThat(gap).as("lines were lost while the disk was full").isPositive();
-            assertThat(loggedCount(log, "log lines dropped", "app", "lines"))
+            assertThat(FileBus.loggedCount(log, "log lines dropped", "app", "lines"))
                     .as("every line is delivered or counted: " + log).isEqualTo(gap);
             assertThat(bus.counters().dropped("app", "web", Stream.STDOUT)).isEqualTo(gap);
             assertThat(bus.counters().sinkErrors("app")).isPositive();
