@@ -33,12 +33,15 @@ import io.kinesin.kernel.process.ProcSelf;
 import io.kinesin.kernel.process.Processes;
 import io.kinesin.kernel.process.SignalCatcher;
 import io.kinesin.kernel.process.Terminal;
+import io.kinesin.kernel.health.HealthChecks;
 import io.kinesin.kernel.supervise.Plan;
+import io.kinesin.kernel.supervise.ServiceSpec;
 import io.kinesin.kernel.supervise.Supervisor;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,14 +122,28 @@ public final class Main {
                 Map<String, Integer> replicas = new LinkedHashMap<>();
                 p.plan().services().forEach(svc -> replicas.put(svc.name(), svc.replicas()));
                 Map<String, LogSink> sinks = new LinkedHashMap<>(SinkSpec.openAll(p.sinks(), svc -> replicas.getOrDefault(svc, 1) > 1));
-                KernelContext.Kernel kernel = new KernelContext.Kernel(log, new Counters(), PLUGIN_STATE, running::get,
+                Counters counters = new Counters();
+                KernelContext.Kernel kernel = new KernelContext.Kernel(log, counters, PLUGIN_STATE, running::get,
                         replicas, loaded.directory());
                 for (PluginBinding.BoundSink b : bound.sinks().values()) {
                     sinks.put(b.name(), PluginBinding.create(b, new KernelContext(b.plugin(), kernel)));
                 }
+                Map<String, List<HealthChecks.Entry>> checks = new LinkedHashMap<>();
+                for (ServiceSpec svc : p.plan().services()) {
+                    List<PluginBinding.BoundCheck> uses = bound.checks().getOrDefault(svc.name(), List.of());
+                    List<HealthChecks.Entry> entries = new ArrayList<>(uses.size());
+                    for (int k = 0; k < uses.size(); k++) {
+                        PluginBinding.BoundCheck b = uses.get(k);
+                        entries.add(new HealthChecks.Entry(svc.health().get(k), PluginBinding.create(b, new KernelContext(b.plugin(), kernel))));
+                    }
+                    if (!entries.isEmpty()) {
+                        checks.put(svc.name(), entries);
+                    }
+                }
                 Self self = new Self(version(), Processes.pid(), STARTED_AT);
                 try {
-                    yield supervise(p.plan(), log, new LogBus(sinks, history, p.bus(), log), p.logFlush(), Optional.empty(), s -> {
+                    yield supervise(new Supervisor(p.plan(), log, new LogBus(sinks, history, p.bus(), log), p.logFlush(),
+                            Optional.empty(), checks, counters), log, s -> {
                         running.set(s);
                         if (control != null) {
                             control.serve(s, history, p.plan(), self, log);
@@ -154,7 +171,7 @@ public final class Main {
 
     /** Loads plugins if the config names a plugin's kind, and binds each use; pf4j's logging goes to stderr's log. */
     private static PluginBinding.Bound bindPlugins(ConfigLoader.Loaded loaded, Options o) throws ConfigException, UsageException {
-        if (!loaded.pluginSinks().isEmpty()) {
+        if (loaded.usesPlugins()) {
             Slf4jBridge.route(log(o, Log.Level.WARN));
         }
         return PluginBinding.bind(loaded, o.pluginsDir());
@@ -193,7 +210,10 @@ public final class Main {
 
     private static int supervise(Plan plan, Log log, LogBus bus, Duration logFlush, Optional<Terminal> terminal,
                                  Consumer<Supervisor> started) {
-        Supervisor supervisor = new Supervisor(plan, log, bus, logFlush, terminal);
+        return supervise(new Supervisor(plan, log, bus, logFlush, terminal), log, started);
+    }
+
+    private static int supervise(Supervisor supervisor, Log log, Consumer<Supervisor> started) {
         started.accept(supervisor);
         int status = supervisor.run(SignalCatcher.catchable());
         log.drain(LOG_DRAIN);

@@ -89,6 +89,27 @@ public final class ConfigLoader {
             return out;
         }
 
+        /** Each service's health checks (every kind is a plugin's), by service, in config order. */
+        public Map<String, List<PluginUse>> pluginChecks() {
+            Map<String, List<PluginUse>> out = new java.util.LinkedHashMap<>();
+            config.services().forEach((name, c) -> {
+                List<PluginUse> uses = new ArrayList<>();
+                for (int k = 0; k < c.health().size(); k++) {
+                    HealthConfig h = c.health().get(k);
+                    uses.add(new PluginUse("services." + name + ".health[" + k + "]", h.type(), h.options()));
+                }
+                if (!uses.isEmpty()) {
+                    out.put(name, uses);
+                }
+            });
+            return out;
+        }
+
+        /** Whether the config names a plugin's kind anywhere: then plugins are loaded. */
+        public boolean usesPlugins() {
+            return !pluginSinks().isEmpty() || !pluginChecks().isEmpty();
+        }
+
         /** {@code kinesin.plugins.dir}, or null. */
         public String pluginsDir() {
             return config.kinesin().plugins().dir();
@@ -102,6 +123,13 @@ public final class ConfigLoader {
             Map<String, SinkConfig> sinks = new java.util.LinkedHashMap<>(config.sinks());
             bySink.forEach((name, use) -> sinks.put(name, sinks.get(name).bound(use.options(), use.defaultQueueBytes())));
             return new Loaded(file, format, new ConfigFile(config.kinesin(), sinks, config.services(), config.onExit()), legacy);
+        }
+
+        /** The same config with health checks' kind keys in their bound, normalized form (for {@code check}). */
+        public Loaded withBoundChecks(Map<String, List<Map<String, JsonNode>>> byService) {
+            Map<String, ServiceConfig> services = new java.util.LinkedHashMap<>(config.services());
+            byService.forEach((name, options) -> services.put(name, services.get(name).withHealth(options)));
+            return new Loaded(file, format, new ConfigFile(config.kinesin(), config.sinks(), services, config.onExit()), legacy);
         }
     }
 

@@ -166,7 +166,8 @@ public final class Planner {
             stop = globalLadder; // the command line's -k/-t also apply to services without their own stop
         }
         return new ServiceSpec(name, command, c.replicas(), c.essential(), c.restart(), c.backoff().backoff(),
-                c.crashLoop().crashLoop(), c.dependsOn().on(), stop, new Forwarding(global.signals(), group, rewrite));
+                c.crashLoop().crashLoop(), c.dependsOn().on(), stop, new Forwarding(global.signals(), group, rewrite),
+                c.ready().readiness(), c.health().stream().map(HealthConfig::spec).toList());
     }
 
     /** kinesin's environment, then the env-file, then env. */

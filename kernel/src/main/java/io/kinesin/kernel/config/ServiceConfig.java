@@ -1,5 +1,6 @@
 package io.kinesin.kernel.config;
 
+import io.kinesin.kernel.supervise.Readiness;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +11,10 @@ import io.kinesin.kernel.supervise.RestartPolicy;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.Map;
 
 /**
@@ -30,7 +34,7 @@ record ServiceConfig(@JsonProperty("command") Argv command,
                      @JsonProperty("crash-loop") CrashLoopConfig crashLoop,
                      @JsonProperty("depends-on") Dependencies dependsOn,
                      @JsonProperty("ready") ReadyConfig ready,
-                     @JsonProperty("health") JsonNode health,
+                     @JsonProperty("health") List<HealthConfig> health,
                      @JsonProperty("stdin") String stdin,
                      @JsonProperty("stdout") OutputConfig stdout,
                      @JsonProperty("stderr") OutputConfig stderr,
@@ -62,13 +66,21 @@ record ServiceConfig(@JsonProperty("command") Argv command,
         crashLoop = crashLoop == null ? CrashLoopConfig.DEFAULT : crashLoop;
         dependsOn = dependsOn == null ? new Dependencies(Map.of()) : dependsOn;
         ready = ready == null ? ReadyConfig.DEFAULT : ready;
-        NotYet.reject(health, "health", "health checks");
+        health = health == null ? List.of() : List.copyOf(health);
+        if (ready.protocol().equals("health") && health.isEmpty()) {
+            throw new ConfigProblem("ready.notify", "readiness by health needs a health check; add one under health:, e.g. "
+                    + "health: [{ type: http, url: \"http://127.0.0.1:8080/healthz\" }]");
+        }
         stdin = stdin == null ? "null" : stdin;
         if (!stdin.equals("null") && !stdin.equals("inherit") && !(stdin.startsWith("file:") && stdin.length() > 5)) {
             throw new ConfigProblem("stdin", "unknown stdin \"" + stdin + "\"; expected null, inherit or file:/path");
         }
         stdout = stdout == null ? OutputConfig.CONSOLE : stdout;
         stderr = stderr == null ? OutputConfig.CONSOLE : stderr;
+        if (ready.protocol().equals("log") && stdout.mode() != OutputConfig.Mode.SINKS && stderr.mode() != OutputConfig.Mode.SINKS) {
+            throw new ConfigProblem("ready.notify", "readiness by log reads the service's lines on the log bus, but its stdout and "
+                    + "stderr bypass it (inherit or null); send one of them to sinks, e.g. stdout: { sinks: [console] }");
+        }
         signals = signals == null ? ServiceSignals.DEFAULT : signals;
         NotYet.reject(onDeath, "on-death", "post-death hooks");
         launcher = launcher == null ? LauncherConfig.EXEC : launcher;
@@ -79,6 +91,16 @@ record ServiceConfig(@JsonProperty("command") Argv command,
         ServiceSignals s = signals.target() != null ? signals : new ServiceSignals(settings.signals().target(), signals.rewrite());
         return new ServiceConfig(command, env, envFile, workdir, user, replicas, essential, restart, backoff, crashLoop,
                 dependsOn, ready, health, stdin, stdout, stderr, s, stop != null ? stop : settings.shutdown().stop(), onDeath, launcher);
+    }
+
+    /** The same service with its health checks' kind keys replaced, in order. */
+    ServiceConfig withHealth(List<Map<String, JsonNode>> options) {
+        List<HealthConfig> bound = new java.util.ArrayList<>(health.size());
+        for (int k = 0; k < health.size(); k++) {
+            bound.add(health.get(k).bound(options.get(k)));
+        }
+        return new ServiceConfig(command, env, envFile, workdir, user, replicas, essential, restart, backoff, crashLoop,
+                dependsOn, ready, bound, stdin, stdout, stderr, signals, stop, onDeath, launcher);
     }
 
     /** {@code backoff}: the delay before restart n is initial × factor^n, at most max; reset after a long run. */
@@ -127,24 +149,74 @@ record ServiceConfig(@JsonProperty("command") Argv command,
         }
     }
 
-    /** {@code ready}: only {@code none} (ready once started) until the readiness protocols arrive. */
+    /**
+     * {@code ready}: when an instance counts as ready. {@code timeout} defaults to 60s once a
+     * protocol is set ({@code 0s}: no limit); {@code watchdog} is for {@code systemd},
+     * {@code fd} for {@code fd} and {@code ack} (default 3), {@code pattern} for {@code log}.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ReadyConfig(@JsonProperty("notify") String protocol, @JsonProperty("timeout") Duration timeout) {
+    record ReadyConfig(@JsonProperty("notify") String protocol, @JsonProperty("timeout") Duration timeout,
+                       @JsonProperty("watchdog") Duration watchdog, @JsonProperty("fd") Integer fd,
+                       @JsonProperty("pattern") String pattern) {
 
-        static final ReadyConfig DEFAULT = new ReadyConfig(null, null);
+        static final ReadyConfig DEFAULT = new ReadyConfig(null, null, null, null, null);
+        static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
         ReadyConfig {
             protocol = protocol == null ? "none" : protocol.strip().toLowerCase(Locale.ROOT);
             switch (protocol) {
-                case "none" -> {
+                case "none", "systemd", "fd", "ack", "log", "health" -> {
                 }
-                case "systemd", "fd", "ack", "log", "health" ->
-                        throw new ConfigProblem("notify", "readiness by " + protocol + " is not in this version of kinesin yet; use none");
                 default -> throw new ConfigProblem("notify", "unknown readiness \"" + protocol + "\"; expected none, systemd, fd, ack, log, health");
             }
-            if (timeout != null) {
-                throw new ConfigProblem("timeout", "a readiness timeout needs a readiness protocol, which this version does not have yet");
+            if (protocol.equals("none")) {
+                if (timeout != null) {
+                    throw new ConfigProblem("timeout", "a readiness timeout needs a readiness protocol; set notify: systemd, fd, ack, log or health");
+                }
+            } else {
+                timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+                if (timeout.isNegative()) {
+                    throw new ConfigProblem("timeout", "must be >= 0 (0s: no limit)");
+                }
             }
+            only(watchdog, "watchdog", "systemd", protocol);
+            if (watchdog != null && (watchdog.isNegative() || watchdog.isZero())) {
+                throw new ConfigProblem("watchdog", "must be > 0");
+            }
+            if (fd != null && !protocol.equals("fd") && !protocol.equals("ack")) {
+                throw new ConfigProblem("fd", "is for notify: fd and notify: ack (the child's fd number); this service has notify: " + protocol);
+            }
+            if (protocol.equals("fd") || protocol.equals("ack")) {
+                fd = fd == null ? Readiness.DEFAULT_FD : fd;
+                if (fd < 3 || fd > 1023) {
+                    throw new ConfigProblem("fd", fd + " is out of range; expected 3 to 1023 (0-2 are stdin, stdout, stderr)");
+                }
+            }
+            only(pattern, "pattern", "log", protocol);
+            if (protocol.equals("log")) {
+                if (pattern == null || pattern.isEmpty()) {
+                    throw ConfigProblem.missing("pattern", "notify: log needs the line to wait for, e.g. pattern: \"listening on\"");
+                }
+                try {
+                    Pattern.compile(pattern);
+                } catch (PatternSyntaxException e) {
+                    throw new ConfigProblem("pattern", "not a regular expression: " + e.getDescription() + " near index " + e.getIndex());
+                }
+            }
+        }
+
+        private static void only(Object value, String key, String protocol, String actual) {
+            if (value != null && !actual.equals(protocol)) {
+                throw new ConfigProblem(key, "is for notify: " + protocol + "; this service has notify: " + actual);
+            }
+        }
+
+        Readiness readiness() {
+            if (protocol.equals("none")) {
+                return Readiness.AT_ONCE;
+            }
+            return new Readiness(Readiness.Protocol.valueOf(protocol.toUpperCase(Locale.ROOT)), timeout,
+                    watchdog == null ? Duration.ZERO : watchdog, fd == null ? 0 : fd, pattern == null ? null : Pattern.compile(pattern));
         }
     }
 

@@ -12,9 +12,10 @@ import java.time.Instant;
 /**
  * The status as JSON, the shape of the HTTP endpoint's {@code /status}:
  * {@code {"kinesin":{version,pid,started_at,uptime_seconds},"services":{NAME:{"instances":[...]}}}}.
- * {@code ready} is true in state ready; {@code notify_status} is null and {@code health} empty
- * until readiness protocols and health checks exist; {@code held} is true for an instance
- * {@code kinesin stop} holds down.
+ * {@code ready} is true in state ready; {@code notify_status} is the last {@code STATUS=} of an
+ * sd_notify service (null if none); {@code health} has one entry per check ({@code passing} is
+ * null before its first result); {@code held} is true for an instance {@code kinesin stop}
+ * holds down.
  */
 public final class StatusJson {
 
@@ -73,8 +74,32 @@ public final class StatusJson {
             time(sb, v.lastExitAt());
             sb.append('}');
         }
-        sb.append(",\"ready\":").append(v.state() == State.READY);
-        sb.append(",\"notify_status\":null,\"health\":[]");
+        sb.append(",\"ready\":").append(v.ready());
+        sb.append(",\"notify_status\":");
+        if (v.notifyStatus() == null) {
+            sb.append("null");
+        } else {
+            JsonText.quote(sb, v.notifyStatus());
+        }
+        sb.append(",\"health\":[");
+        for (int k = 0; k < v.health().size(); k++) {
+            InstanceView.Check c = v.health().get(k);
+            sb.append(k == 0 ? "{" : ",{").append("\"type\":");
+            JsonText.quote(sb, c.type());
+            sb.append(",\"action\":");
+            JsonText.quote(sb, c.action().label());
+            sb.append(",\"passing\":").append(c.passing() == null ? "null" : c.passing().toString());
+            sb.append(",\"last_result\":");
+            if (c.lastResult() == null) {
+                sb.append("null");
+            } else {
+                JsonText.quote(sb, c.lastResult());
+            }
+            sb.append(",\"last_at\":");
+            time(sb, c.lastAt());
+            sb.append(",\"consecutive_failures\":").append(c.consecutiveFailures()).append('}');
+        }
+        sb.append(']');
         sb.append(",\"held\":").append(v.held());
         if (v.failure() != null) {
             sb.append(",\"failure\":");

@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * {@code kinesin status}: one line per instance in aligned columns, as {@code supervisorctl
- * status} and {@code s6-svstat} print them. READY and HEALTH show {@code -} until readiness
- * protocols and health checks exist; NOTE says why an instance is failed or that it is held.
+ * status} and {@code s6-svstat} print them. READY is yes or no while a process runs; HEALTH
+ * names each check and whether it passes; NOTE says why an instance is failed, that it is
+ * held, or its last sd_notify {@code STATUS=}.
  */
 final class StatusTable {
 
@@ -33,9 +34,10 @@ final class StatusTable {
                     v.state().hasProcess() && v.startedAt() != null ? age(Duration.between(v.startedAt(), now)) : "-",
                     String.valueOf(v.restarts()),
                     lastExit(v, now),
-                    "-",
-                    "-",
-                    v.held() ? "held down (kinesin stop)" : v.failure() != null ? v.failure() : ""});
+                    v.state().hasProcess() ? (v.ready() ? "yes" : "no") : "-",
+                    health(v),
+                    v.held() ? "held down (kinesin stop)" : v.failure() != null ? v.failure()
+                            : v.notifyStatus() != null ? v.notifyStatus() : ""});
         }
         int[] width = new int[HEADER.length];
         for (String[] row : rows) {
@@ -57,6 +59,22 @@ final class StatusTable {
             }
             sb.setLength(end); // no trailing blanks
             sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** {@code -} without checks; else each check: {@code http ok}, {@code http failing (503)}, {@code tcp ?} before its first result. */
+    private static String health(InstanceView v) {
+        if (v.health().isEmpty() || !v.state().hasProcess()) {
+            return "-";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (InstanceView.Check c : v.health()) {
+            if (!sb.isEmpty()) {
+                sb.append(", ");
+            }
+            sb.append(c.type()).append(' ').append(c.passing() == null ? "?" : c.passing() ? "ok"
+                    : "failing (" + c.lastResult() + ")");
         }
         return sb.toString();
     }

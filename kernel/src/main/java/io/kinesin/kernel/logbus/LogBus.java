@@ -108,6 +108,14 @@ public final class LogBus implements AutoCloseable {
      * @return the write end, for the child; the caller closes it once the child has it
      */
     public int attach(String service, int instance, Stream stream, List<String> sinkNames) {
+        return attach(service, instance, stream, sinkNames, null);
+    }
+
+    /**
+     * A pipe for one stream of one instance, as {@link #attach(String, int, Stream, List)}, whose
+     * lines {@code watch} sees first (on the pump's thread).
+     */
+    public int attach(String service, int instance, Stream stream, List<String> sinkNames, LineWatch watch) {
         Output output = settings.output(service, stream, sinkNames);
         SinkWorker[] targets = new SinkWorker[sinkNames.size() + (history == null ? 0 : 1)];
         if (history != null) {
@@ -126,7 +134,7 @@ public final class LogBus implements AutoCloseable {
             sink.start();
         }
         int[] pipe = Fds.pipe();
-        added.add(new Source(pipe[0], origin, targets, output, settings.maxLine(), counters, buffers));
+        added.add(new Source(pipe[0], origin, targets, output, settings.maxLine(), counters, buffers, watch));
         poller.wake();
         return pipe[1];
     }

@@ -44,6 +44,7 @@ final class Source {
 
     /** {@code [base, lineStart)}: the batch's lines, each with its newline; {@code [lineStart, len)}: a partial line. */
     private byte[] buf = new byte[INITIAL_BYTES];
+    private LineWatch watch;
     private int base;
     private int lineStart;
     /** Framed up to here. */
@@ -90,6 +91,13 @@ final class Source {
     }
 
     Source(int fd, Batch.Origin origin, SinkWorker[] sinks, Output output, int maxLine, LogCounters counters, Buffers buffers) {
+        this(fd, origin, sinks, output, maxLine, counters, buffers, null);
+    }
+
+    /** @param watch sees each line until it has what it waits for; null: none */
+    Source(int fd, Batch.Origin origin, SinkWorker[] sinks, Output output, int maxLine, LogCounters counters, Buffers buffers,
+           LineWatch watch) {
+        this.watch = watch;
         if (sinks.length > 64) {
             throw new IllegalArgumentException("a stream can go to at most 64 sinks");
         }
@@ -311,6 +319,9 @@ final class Source {
             }
         }
         ends[count] = newline - base;
+        if (watch != null && watch.line(buf, lineStart, newline)) {
+            watch = null;
+        }
         long t = readAt > lastAt ? readAt : lastAt + 1;
         lastAt = t;
         at[count] = t;

@@ -6,6 +6,7 @@ import io.kinesin.kernel.config.ConfigLoader;
 import io.kinesin.kernel.config.Suggestions;
 import io.kinesin.kernel.process.Accounts;
 import io.kinesin.spi.Factory;
+import io.kinesin.spi.HealthCheckFactory;
 import io.kinesin.spi.LogSinkFactory;
 
 import java.util.ArrayList;
@@ -25,10 +26,16 @@ public final class PluginBinding {
     public record BoundSink(String name, String plugin, LogSinkFactory<?> factory, Object config) {
     }
 
+    /** A service's health check, its config bound and valid. */
+    public record BoundCheck(String at, String plugin, HealthCheckFactory<?> factory, Object config) {
+    }
+
     /**
      * @param plugins null when the config names no plugin kind (nothing was loaded)
+     * @param checks  each service's health checks, in config order (services without checks are absent)
      */
-    public record Bound(Plugins plugins, Map<String, BoundSink> sinks, ConfigLoader.Loaded normalized) implements AutoCloseable {
+    public record Bound(Plugins plugins, Map<String, BoundSink> sinks, Map<String, List<BoundCheck>> checks,
+                        ConfigLoader.Loaded normalized) implements AutoCloseable {
         @Override
         public void close() {
             if (plugins != null) {
@@ -42,8 +49,9 @@ public final class PluginBinding {
 
     public static Bound bind(ConfigLoader.Loaded loaded, String pluginsDirOption) throws ConfigException {
         Map<String, ConfigLoader.PluginUse> uses = loaded.pluginSinks();
-        if (uses.isEmpty()) {
-            return new Bound(null, Map.of(), loaded);
+        Map<String, List<ConfigLoader.PluginUse>> checkUses = loaded.pluginChecks();
+        if (uses.isEmpty() && checkUses.isEmpty()) {
+            return new Bound(null, Map.of(), Map.of(), loaded);
         }
         PluginsDir dir = PluginsDir.of(pluginsDirOption, loaded.pluginsDir());
         Plugins plugins = Plugins.load(dir.path(), Accounts.effectiveUid() == 0);
@@ -63,7 +71,22 @@ public final class PluginBinding {
                 normalized.put(e.getKey(), new ConfigLoader.BoundUse(ConfigLoader.unbind(config, loaded.format()),
                         queueDefault(sinkFactory, plugins.owner(factory))));
             }
-            return new Bound(plugins, sinks, loaded.withBoundSinks(normalized));
+            Map<String, List<BoundCheck>> checks = new LinkedHashMap<>();
+            Map<String, List<Map<String, com.fasterxml.jackson.databind.JsonNode>>> normalizedChecks = new LinkedHashMap<>();
+            for (var e : checkUses.entrySet()) {
+                List<BoundCheck> bound = new ArrayList<>();
+                List<Map<String, com.fasterxml.jackson.databind.JsonNode>> options = new ArrayList<>();
+                for (ConfigLoader.PluginUse use : e.getValue()) {
+                    Factory<?, ?> factory = plugins.factory(PluginKind.CHECK, use.type())
+                            .orElseThrow(() -> unknownKind(PluginKind.CHECK, use, plugins, dir));
+                    Object config = ConfigLoader.bind(use.options(), factory.configType(), use.at(), loaded.format());
+                    bound.add(new BoundCheck(use.at(), plugins.owner(factory), (HealthCheckFactory<?>) factory, config));
+                    options.add(ConfigLoader.unbind(config, loaded.format()));
+                }
+                checks.put(e.getKey(), bound);
+                normalizedChecks.put(e.getKey(), options);
+            }
+            return new Bound(plugins, sinks, checks, loaded.withBoundSinks(normalized).withBoundChecks(normalizedChecks));
         } catch (ConfigException | RuntimeException e) {
             plugins.close();
             throw e;
@@ -92,6 +115,28 @@ public final class PluginBinding {
         }
     }
 
+    /**
+     * Makes a bound check's {@link io.kinesin.spi.HealthCheck}, within the kernel's deadline.
+     *
+     * @throws ConfigException naming the check, when the plugin refuses or fails
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static io.kinesin.spi.HealthCheck create(BoundCheck check, io.kinesin.spi.PluginContext context) throws ConfigException {
+        HealthCheckFactory factory = check.factory();
+        try {
+            io.kinesin.spi.HealthCheck made = Bounded.call(() -> (io.kinesin.spi.HealthCheck) factory.create(check.config(), context),
+                    Bounded.CREATE, "plugin " + check.plugin() + ": create()");
+            if (made == null) {
+                throw new ConfigException(check.at(), "plugin " + check.plugin() + " made no check (create() returned null)");
+            }
+            return made;
+        } catch (ConfigException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ConfigException(check.at(), "plugin " + check.plugin() + " cannot make it: " + e.getMessage());
+        }
+    }
+
     /** A kind's default queue, asked within the kernel's deadline; 0 (kinesin's default) if it says none. */
     private static long queueDefault(LogSinkFactory<?> factory, String plugin) throws ConfigException {
         try {
@@ -104,7 +149,7 @@ public final class PluginBinding {
     }
 
     private static ConfigException unknownKind(PluginKind kind, ConfigLoader.PluginUse use, Plugins plugins, PluginsDir dir) {
-        List<String> all = new ArrayList<>(List.of("console"));
+        List<String> all = new ArrayList<>(kind == PluginKind.SINK ? List.of("console") : List.of());
         all.addAll(plugins.types(kind));
         String near = Suggestions.nearest(use.type(), all);
         return new ConfigException(use.at() + ".type", "unknown " + kind.label() + " type \"" + use.type() + "\""

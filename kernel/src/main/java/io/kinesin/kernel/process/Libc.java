@@ -192,6 +192,35 @@ final class Libc {
         }
     }
 
+    /** Unix sockets for readiness (sd_notify, acks): linked only when a service has a readiness protocol. */
+    static final class Net {
+        static final MethodHandle SOCKET = bindErrno("socket", ints(3));
+        static final MethodHandle SOCKETPAIR = bindErrno("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle BIND = bindErrno("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle SETSOCKOPT = bindErrno("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle RECVMSG = bindErrno("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+
+        static final int AF_UNIX = 1;
+        static final int SOCK_STREAM = 1;
+        static final int SOCK_DGRAM = 2;
+        static final int SOCK_NONBLOCK = 04000;
+        static final int SOCK_CLOEXEC = 02000000;
+        static final int SOL_SOCKET = 1;
+        static final int SO_PASSCRED = 16;
+        static final int SCM_RIGHTS = 1;
+        static final int SCM_CREDENTIALS = 2;
+        static final int MSG_TRUNC = 0x20;
+        static final int MSG_DONTWAIT = 0x40;
+        static final int MSG_CMSG_CLOEXEC = 0x40000000;
+        /** struct sockaddr_un: sun_family, then sun_path[108]. */
+        static final int SOCKADDR_UN_BYTES = 110;
+        static final int SUN_PATH_MAX = 107;
+
+        private Net() {
+        }
+    }
+
     /** Pipe sizes: linked only once a busy pipe asks for more room. */
     static final class Pipes {
         static final MethodHandle FCNTL = LINKER.downcallHandle(symbol("fcntl").orElseThrow(),

@@ -13,8 +13,11 @@ import java.util.List;
  */
 public interface Effects {
 
-    /** Starts a process for this instance of the service. */
-    int spawn(ServiceSpec service, int instance) throws SpawnException;
+    /**
+     * Starts a process for this instance of the service, with its readiness channel and health
+     * checks, which speak for {@code ticket} (whose pid the caller sets from the result).
+     */
+    int spawn(ServiceSpec service, int instance, Ticket ticket) throws SpawnException;
 
     /** Sends a signal to a pid, or to the process group it leads. */
     void signal(int pid, Signal signal, boolean group);

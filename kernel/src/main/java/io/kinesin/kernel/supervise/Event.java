@@ -56,4 +56,27 @@ public sealed interface Event {
      */
     record Ordered(Order order, CompletableFuture<Order.Answer> answer) implements Event {
     }
+
+    /** An instance said something through its readiness channel. */
+    record Noticed(Ticket ticket, Notice notice) implements Event {
+    }
+
+    /**
+     * A health check of an instance ended.
+     *
+     * @param check    the entry's index in the service's {@code health:}
+     * @param outcome  passed, failed, or timed out (no answer within its {@code timeout})
+     * @param detail   the check's own words ({@code "200"}, {@code "exit 1"})
+     * @param nanos    how long it took
+     */
+    record Checked(Ticket ticket, int check, Outcome outcome, String detail, long nanos) implements Event {
+        /** How a check ended, as metrics count it. */
+        public enum Outcome {
+            PASS, FAIL, TIMEOUT;
+
+            public String label() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+    }
 }

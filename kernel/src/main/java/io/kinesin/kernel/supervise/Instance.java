@@ -5,6 +5,8 @@ import io.kinesin.spi.Signal;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
@@ -37,10 +39,45 @@ final class Instance {
     String failure;
     /** Signals kinesin sent this instance to stop it: a death by one of them is no failure. */
     final Set<Signal> stopSignals = new HashSet<>();
+    /** Who its current process's readiness channel and checks speak for. */
+    Ticket ticket;
+    /** Its current process said it is ready (by its protocol), whatever its unready checks say. */
+    boolean saidReady;
+    /** The last {@code STATUS=} its current process sent. */
+    String notifyStatus;
+    /** Its watchdog period now; zero: none. */
+    java.time.Duration watchdog = java.time.Duration.ZERO;
+    /** Why kinesin is stopping it (readiness, watchdog, health), or null; its death is a failure. */
+    Lifecycle.Cause broken;
+    String brokenWhy;
+    int brokenStep;
+    /** Its checks' counts, in the service's health order. */
+    final CheckState[] checks;
+
+    /** What the loop knows of one health check of the current process. */
+    static final class CheckState {
+        Boolean passing;
+        String lastResult;
+        Instant lastAt;
+        int failures;
+        int successes;
+
+        void reset() {
+            passing = null;
+            lastResult = null;
+            lastAt = null;
+            failures = 0;
+            successes = 0;
+        }
+    }
 
     Instance(ServiceSpec service, int index) {
         this.service = service;
         this.index = index;
+        this.checks = new CheckState[service.health().size()];
+        for (int k = 0; k < checks.length; k++) {
+            checks[k] = new CheckState();
+        }
     }
 
     State state() {
@@ -59,7 +96,13 @@ final class Instance {
     }
 
     InstanceView view() {
+        List<InstanceView.Check> health = new ArrayList<>(checks.length);
+        for (int k = 0; k < checks.length; k++) {
+            HealthSpec h = service.health().get(k);
+            CheckState c = checks[k];
+            health.add(new InstanceView.Check(h.type(), h.action(), c.passing, c.lastResult, c.lastAt, c.failures));
+        }
         return new InstanceView(service.name(), index, state, state.hasProcess() ? pid : 0, startedAt, restarts, lastExit,
-                lastExitAt, failure, held);
+                lastExitAt, failure, held, state.hasProcess() ? notifyStatus : null, health);
     }
 }

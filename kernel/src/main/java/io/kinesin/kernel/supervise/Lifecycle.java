@@ -26,7 +26,8 @@ public sealed interface Lifecycle {
      * @param deaths      its deaths within the crash-loop window, this one included
      * @param willRestart whether a restart follows
      * @param state       the instance's state after this death
-     * @param cause       why it died: exit, signal (not sent by kinesin to stop it), or stopped by kinesin
+     * @param cause       why it died: exit, signal (not sent by kinesin to stop it), stopped by kinesin, or
+     *                    broken (kinesin stopped it for readiness, watchdog or health)
      */
     record Died(String service, int instance, int pid, ExitStatus status, Cause cause, int deaths, boolean willRestart,
                 State state, Instant at) implements Lifecycle {
@@ -34,10 +35,17 @@ public sealed interface Lifecycle {
 
     /** Why a process died, as metrics and hooks tell it. */
     enum Cause {
-        EXIT, SIGNAL, STOPPED;
+        EXIT, SIGNAL, STOPPED,
+        /** kinesin stopped it: not ready within {@code ready.timeout}. */
+        READY_TIMEOUT,
+        /** kinesin stopped it: no {@code WATCHDOG=1} within its period. */
+        WATCHDOG,
+        /** kinesin stopped it: a failing health check with {@code action: restart}. */
+        HEALTH;
 
+        /** As metrics and hooks name it: {@code exit}, {@code ready-timeout}. */
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.kinesin.kernel.supervise;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,10 +12,19 @@ import java.util.Objects;
  * @param dependsOn  service name → what to wait for before starting
  * @param stop       this service's own termination ladder
  * @param forwarding how forwarded signals reach its instances (group or pid, rewrites)
+ * @param readiness  when an instance counts as ready
+ * @param health     its periodic checks, in config order
  */
 public record ServiceSpec(String name, Command command, int replicas, boolean essential, RestartPolicy restart,
                           Backoff backoff, CrashLoop crashLoop, Map<String, Condition> dependsOn, Ladder stop,
-                          Forwarding forwarding) {
+                          Forwarding forwarding, Readiness readiness, List<HealthSpec> health) {
+
+    /** A service ready as soon as it runs, without health checks. */
+    public ServiceSpec(String name, Command command, int replicas, boolean essential, RestartPolicy restart,
+                       Backoff backoff, CrashLoop crashLoop, Map<String, Condition> dependsOn, Ladder stop,
+                       Forwarding forwarding) {
+        this(name, command, replicas, essential, restart, backoff, crashLoop, dependsOn, stop, forwarding, Readiness.AT_ONCE, List.of());
+    }
 
     public ServiceSpec {
         Objects.requireNonNull(name);
@@ -24,7 +34,12 @@ public record ServiceSpec(String name, Command command, int replicas, boolean es
         Objects.requireNonNull(crashLoop);
         Objects.requireNonNull(stop);
         Objects.requireNonNull(forwarding);
+        Objects.requireNonNull(readiness);
         dependsOn = Map.copyOf(dependsOn);
+        health = List.copyOf(health);
+        if (readiness.protocol() == Readiness.Protocol.HEALTH && health.isEmpty()) {
+            throw new IllegalArgumentException("readiness by health needs a health check");
+        }
         if (replicas < 1) {
             throw new IllegalArgumentException("replicas must be at least 1, not " + replicas);
         }

@@ -76,6 +76,12 @@ final class Shutdown {
             }
             case Timer.HoldStep h -> {
             }
+            case Timer.ReadyTimeout r -> {
+            }
+            case Timer.Watchdog w -> {
+            }
+            case Timer.BreakStep b -> {
+            }
         }
     }
 

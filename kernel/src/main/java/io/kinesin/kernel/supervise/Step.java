@@ -21,6 +21,8 @@ public enum Step {
     SPAWNED,
     /** It reported ready (or counts as ready as soon as it runs). */
     BECAME_READY,
+    /** A failing {@code action: unready} health check took it out of ready. */
+    UNREADY,
     /** It ended (or could not be spawned) and will be spawned again after its backoff. */
     BACK_OFF,
     /** It ended for good without a failure, or kinesin stopped it. */
@@ -54,6 +56,7 @@ public enum Step {
         allow(RUNNING, FAILED, State.FAILED);
         allow(RUNNING, STOP, STOPPING);
 
+        allow(READY, UNREADY, RUNNING);
         allow(READY, BACK_OFF, BACKOFF);
         allow(READY, ENDED, EXITED);
         allow(READY, FAILED, State.FAILED);
@@ -71,6 +74,9 @@ public enum Step {
 
         allow(STOPPING, STOP, STOPPING);
         allow(STOPPING, ENDED, EXITED);
+        // a broken instance (readiness, watchdog, health) is stopped, then restarted by its policy
+        allow(STOPPING, BACK_OFF, BACKOFF);
+        allow(STOPPING, FAILED, State.FAILED);
         allow(STOPPING, ABANDONED, EXITED);
     }
 

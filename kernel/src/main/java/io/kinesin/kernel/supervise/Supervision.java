@@ -21,8 +21,13 @@ import java.util.function.Consumer;
  *
  * <p>The instance machine, by event:
  * <ul>
- * <li>start (dependencies met): STARTING → RUNNING → READY (readiness is "started" for now);
- *     a dependency that can never be met: STARTING → FAILED;</li>
+ * <li>start (dependencies met): STARTING → RUNNING, then → READY at once ({@code notify: none}) or
+ *     when its readiness protocol says so ({@link Notice.Ready}); a dependency that can never be
+ *     met: STARTING → FAILED;</li>
+ * <li>broken: not ready within {@code ready.timeout}, no {@code WATCHDOG=1} within its period,
+ *     or a failing {@code action: restart} check: RUNNING, READY → STOPPING (the service's stop
+ *     ladder), and its death counts as a failure (restart policy, backoff, crash loop apply);</li>
+ * <li>a failing {@code action: unready} check: READY → RUNNING, and back once it passes;</li>
  * <li>death while running: → BACKOFF (or straight to RUNNING with a zero delay) if the restart
  *     policy wants it and the crash-loop limit allows, → FAILED past the limit, else
  *     → EXITED (success) or FAILED (failure); an essential instance's final end starts the
@@ -205,7 +210,20 @@ public final class Supervision {
     }
 
     public void onTimer(Timer timer) {
-        if (timer instanceof Timer.HoldStep h) {
+        if (timer instanceof Timer.ReadyTimeout r) {
+            Instance i = instances.of(r.service()).get(r.instance());
+            if (i.state() == State.RUNNING && !i.saidReady && phase() == Phase.RUNNING) {
+                broke(i, Lifecycle.Cause.READY_TIMEOUT, "not ready within " + Durations.format(i.service.readiness().timeout())
+                        + " (notify: " + i.service.readiness().protocol().label() + ")");
+            }
+        } else if (timer instanceof Timer.Watchdog w) {
+            Instance i = instances.of(w.service()).get(w.instance());
+            if ((i.state() == State.RUNNING || i.state() == State.READY) && !i.watchdog.isZero() && phase() == Phase.RUNNING) {
+                broke(i, Lifecycle.Cause.WATCHDOG, "no WATCHDOG=1 within " + Durations.format(i.watchdog));
+            }
+        } else if (timer instanceof Timer.BreakStep b) {
+            nextBreakStep(instances.of(b.service()).get(b.instance()));
+        } else if (timer instanceof Timer.HoldStep h) {
             if (shutdown == null) {
                 orders.onTimer(instances.of(h.service()).get(h.instance()));
             }
@@ -309,22 +327,194 @@ public final class Supervision {
     private void spawn(Instance i) {
         i.startedNanos = clock.nanos();
         i.startedAt = clock.now();
+        Ticket ticket = new Ticket(i.service.name(), i.index);
         try {
-            i.pid = effects.spawn(i.service, i.index);
+            i.pid = effects.spawn(i.service, i.index, ticket);
         } catch (SpawnException e) {
             log.error(e.getMessage(), "service", i.service.name(), "instance", i.index, "command", e.program(),
                     "error", Errno.text(e.errno()), "errno", Errno.name(e.errno()));
             died(i, ExitStatus.exited(e.exitCode()), true);
             return;
         }
+        ticket.pid(i.pid);
+        i.ticket = ticket;
+        i.saidReady = false;
+        i.notifyStatus = null;
+        i.stopSignals.clear();
+        for (Instance.CheckState c : i.checks) {
+            c.reset();
+        }
         instances.started(i);
         instances.move(i, Step.SPAWNED);
         i.everStarted = true;
         log.info("spawned", "service", i.service.name(), "instance", i.index, "pid", i.pid, "argv", i.service.command().display());
-        // Readiness protocols are not there yet: an instance is ready once it runs.
+        Readiness readiness = i.service.readiness();
+        i.watchdog = readiness.watchdog();
+        if (!i.watchdog.isZero()) {
+            effects.schedule(new Timer.Watchdog(i.service.name(), i.index), i.watchdog);
+        }
+        if (readiness.protocol() == Readiness.Protocol.NONE) {
+            ready(i);
+        } else if (!readiness.timeout().isZero()) {
+            effects.schedule(new Timer.ReadyTimeout(i.service.name(), i.index), readiness.timeout());
+        }
+        startWhatCan();
+    }
+
+    // ---- readiness and health ---------------------------------------------------------------
+
+    /** The instance a ticket speaks for, if the process it was issued to still runs; else null. */
+    private Instance current(Ticket t) {
+        List<Instance> of = instances.of(t.service);
+        if (of == null || t.instance >= of.size()) {
+            return null;
+        }
+        Instance i = of.get(t.instance);
+        return i.ticket == t && !i.reaped && i.state().hasProcess() ? i : null;
+    }
+
+    /** What an instance's process said through its readiness channel. */
+    public void onNotice(Ticket ticket, Notice notice) {
+        Instance i = current(ticket);
+        if (i == null) {
+            return; // from a process that has died since: too late to matter
+        }
+        switch (notice) {
+            case Notice.Ready r -> ready(i);
+            case Notice.Status s -> {
+                i.notifyStatus = s.text();
+                log.info("status", "service", i.service.name(), "instance", i.index, "pid", i.pid, "status", s.text());
+            }
+            case Notice.Stopping s -> log.info("stopping by itself", "service", i.service.name(), "instance", i.index, "pid", i.pid);
+            case Notice.WatchdogPing w -> {
+                if (!i.watchdog.isZero() && i.state() != State.STOPPING) {
+                    effects.schedule(new Timer.Watchdog(i.service.name(), i.index), i.watchdog);
+                }
+            }
+            case Notice.WatchdogUsec u -> {
+                i.watchdog = Duration.ofNanos(Math.multiplyExact(u.micros(), 1000L));
+                log.info("watchdog", "service", i.service.name(), "instance", i.index, "period", i.watchdog);
+                if (i.watchdog.isZero()) {
+                    effects.cancel(new Timer.Watchdog(i.service.name(), i.index));
+                } else if (i.state() != State.STOPPING) {
+                    effects.schedule(new Timer.Watchdog(i.service.name(), i.index), i.watchdog);
+                }
+            }
+        }
+    }
+
+    /** Its process said it is ready: it is, unless an {@code unready} check fails. */
+    private void ready(Instance i) {
+        if (i.saidReady) {
+            return;
+        }
+        i.saidReady = true;
+        effects.cancel(new Timer.ReadyTimeout(i.service.name(), i.index));
+        if (i.service.readiness().protocol() != Readiness.Protocol.NONE) {
+            log.info("ready", "service", i.service.name(), "instance", i.index, "pid", i.pid,
+                    "after", Duration.ofNanos(clock.nanos() - i.startedNanos));
+        }
+        readyIfPassing(i);
+    }
+
+    private void readyIfPassing(Instance i) {
+        if (!i.saidReady || i.state() != State.RUNNING) {
+            return;
+        }
+        for (int k = 0; k < i.checks.length; k++) {
+            if (i.service.health().get(k).action() == HealthSpec.Action.UNREADY && i.checks[k].passing == Boolean.FALSE) {
+                return;
+            }
+        }
         instances.move(i, Step.BECAME_READY);
         i.everReady = true;
         startWhatCan();
+    }
+
+    /**
+     * A health check of an instance's process ended. {@code failures} consecutive failures make
+     * it failing (its action follows); {@code successes} consecutive passes make it pass again;
+     * the first pass makes a {@code notify: health} instance ready.
+     */
+    public void onChecked(Ticket ticket, int check, Event.Checked.Outcome outcome, String detail) {
+        Instance i = current(ticket);
+        if (i == null || check < 0 || check >= i.checks.length) {
+            return;
+        }
+        HealthSpec spec = i.service.health().get(check);
+        Instance.CheckState c = i.checks[check];
+        c.lastResult = detail;
+        c.lastAt = clock.now();
+        if (outcome == Event.Checked.Outcome.PASS) {
+            c.successes++;
+            c.failures = 0;
+            if (i.service.readiness().protocol() == Readiness.Protocol.HEALTH) {
+                ready(i);
+            }
+            if (c.passing == null || !c.passing && c.successes >= spec.successes()) {
+                boolean wasFailing = c.passing != null;
+                c.passing = true;
+                if (wasFailing) {
+                    log.info("health check passes again", "service", i.service.name(), "instance", i.index, "check", spec.type(),
+                            "result", detail);
+                    readyIfPassing(i);
+                }
+            }
+            return;
+        }
+        c.failures++;
+        c.successes = 0;
+        if (c.failures < spec.failures() || c.passing == Boolean.FALSE) {
+            return;
+        }
+        c.passing = false;
+        log.warn("health check failing", "service", i.service.name(), "instance", i.index, "pid", i.pid, "check", spec.type(),
+                "result", detail, "failures", c.failures, "action", spec.action().label());
+        if (phase() != Phase.RUNNING) {
+            return;
+        }
+        if (spec.action() == HealthSpec.Action.RESTART) {
+            if (i.state() == State.RUNNING || i.state() == State.READY) {
+                broke(i, Lifecycle.Cause.HEALTH, "health check " + spec.type() + " failed " + c.failures + " times: " + detail);
+            }
+        } else if (i.state() == State.READY) {
+            instances.move(i, Step.UNREADY);
+        }
+    }
+
+    /** kinesin gives up on an instance's process: its stop ladder, and its death is a failure. */
+    private void broke(Instance i, Lifecycle.Cause cause, String why) {
+        log.warn("broken; stopping it", "service", i.service.name(), "instance", i.index, "pid", i.pid, "reason", why);
+        effects.cancel(new Timer.ReadyTimeout(i.service.name(), i.index));
+        effects.cancel(new Timer.Watchdog(i.service.name(), i.index));
+        i.broken = cause;
+        i.brokenWhy = why;
+        i.brokenStep = 0;
+        instances.move(i, Step.STOP);
+        sendBreakStep(i);
+    }
+
+    private void sendBreakStep(Instance i) {
+        Ladder ladder = i.service.stop();
+        instances.send(i, Optional.of(ladder.step(i.brokenStep)), true);
+        effects.schedule(new Timer.BreakStep(i.service.name(), i.index), ladder.timeout());
+    }
+
+    private void nextBreakStep(Instance i) {
+        if (i.broken == null || i.state() != State.STOPPING || shutdown != null) {
+            return;
+        }
+        if (i.brokenStep + 1 < i.service.stop().steps()) {
+            i.brokenStep++;
+            sendBreakStep(i);
+            return;
+        }
+        log.error("still alive after the last ladder step; leaving it", "service", i.service.name(), "instance", i.index, "pid", i.pid);
+        instances.move(i, Step.ABANDONED);
+        i.failure = i.brokenWhy + "; could not stop pid " + i.pid;
+        i.broken = null;
+        record(i, 1, false);
+        ended(i);
     }
 
     private void died(Instance i, ExitStatus status, boolean neverRan) {
@@ -332,8 +522,13 @@ public final class Supervision {
         Duration ran = Duration.ofNanos(now - i.startedNanos);
         i.lastExit = status;
         i.lastExitAt = clock.now();
+        Lifecycle.Cause broken = i.broken;
+        i.broken = null;
+        effects.cancel(new Timer.ReadyTimeout(i.service.name(), i.index));
+        effects.cancel(new Timer.Watchdog(i.service.name(), i.index));
+        effects.cancel(new Timer.BreakStep(i.service.name(), i.index));
         int code = plan.exitCodes().apply(status.code());
-        boolean stoppedByUs = status instanceof ExitStatus.Killed k && i.stopSignals.contains(k.signal());
+        boolean stoppedByUs = broken == null && status instanceof ExitStatus.Killed k && i.stopSignals.contains(k.signal());
         if (!neverRan && log.enabled(Log.Level.INFO)) {
             log.info("exited", "service", i.service.name(), "instance", i.index, "pid", i.pid,
                     status instanceof ExitStatus.Killed k ? "signal" : "code",
@@ -345,31 +540,35 @@ public final class Supervision {
         }
         if (shutdown != null) {
             instances.move(i, Step.ENDED);
-            published(i, status, stoppedByUs, neverRan, false);
-            record(i, code, stoppedByUs);
+            published(i, status, stoppedByUs || broken != null, neverRan, false);
+            record(i, code, stoppedByUs || broken != null);
             shutdown.stopped(i);
             return;
         }
-        boolean failed = code != 0;
+        boolean failed = code != 0 || broken != null;
+        if (broken != null) {
+            code = code != 0 ? code : 1;
+        }
         i.deaths.addLast(now);
         while (!i.deaths.isEmpty() && now - i.deaths.peekFirst() > i.service.crashLoop().within().toNanos()) {
             i.deaths.removeFirst();
         }
         if (!i.service.restart().restarts(failed)) {
             if (failed) {
-                fail(i, neverRan ? "cannot execute" : "exited with " + status, code, Log.Level.INFO);
+                fail(i, broken != null ? i.brokenWhy : neverRan ? "cannot execute" : "exited with " + status, code,
+                        broken != null ? Log.Level.WARN : Log.Level.INFO);
             } else {
                 instances.move(i, Step.ENDED);
                 record(i, code, false);
             }
-            published(i, status, stoppedByUs, neverRan, false);
+            published(i, status, stoppedByUs, neverRan, false, broken);
             ended(i);
             return;
         }
         if (i.deaths.size() > i.service.crashLoop().deaths()) {
-            fail(i, "crash loop: " + i.deaths.size() + " deaths within " + Durations.format(i.service.crashLoop().within()),
-                    failed ? code : 1, Log.Level.WARN);
-            published(i, status, stoppedByUs, neverRan, false);
+            fail(i, "crash loop: " + i.deaths.size() + " deaths within " + Durations.format(i.service.crashLoop().within())
+                    + (broken != null ? " (the last: " + i.brokenWhy + ")" : ""), failed ? code : 1, Log.Level.WARN);
+            published(i, status, stoppedByUs, neverRan, false, broken);
             ended(i);
             return;
         }
@@ -381,7 +580,7 @@ public final class Supervision {
         i.restarts++;
         log.info("restarting", "service", i.service.name(), "instance", i.index, "attempt", i.attempt, "delay", delay);
         instances.move(i, Step.BACK_OFF);
-        published(i, status, stoppedByUs, neverRan, true);
+        published(i, status, stoppedByUs, neverRan, true, broken);
         if (delay.isZero() && !neverRan) {
             spawn(i);
         } else {
@@ -392,7 +591,13 @@ public final class Supervision {
     }
 
     private void published(Instance i, ExitStatus status, boolean stoppedByUs, boolean neverRan, boolean willRestart) {
-        Lifecycle.Cause cause = stoppedByUs ? Lifecycle.Cause.STOPPED
+        published(i, status, stoppedByUs, neverRan, willRestart, null);
+    }
+
+    /** @param broken why kinesin stopped it (readiness, watchdog, health), or null */
+    private void published(Instance i, ExitStatus status, boolean stoppedByUs, boolean neverRan, boolean willRestart,
+                           Lifecycle.Cause broken) {
+        Lifecycle.Cause cause = broken != null ? broken : stoppedByUs ? Lifecycle.Cause.STOPPED
                 : status instanceof ExitStatus.Killed ? Lifecycle.Cause.SIGNAL : Lifecycle.Cause.EXIT;
         effects.publish(new Lifecycle.Died(i.service.name(), i.index, neverRan ? 0 : i.pid, status, cause, i.deaths.size(),
                 willRestart, i.state(), clock.now()));
@@ -459,6 +664,9 @@ public final class Supervision {
                 if (i.state() == State.BACKOFF) {
                     effects.cancel(new Timer.Restart(i.service.name(), i.index));
                 }
+                effects.cancel(new Timer.ReadyTimeout(i.service.name(), i.index));
+                effects.cancel(new Timer.Watchdog(i.service.name(), i.index));
+                effects.cancel(new Timer.BreakStep(i.service.name(), i.index));
                 if (i.underway != null) {
                     effects.cancel(new Timer.HoldStep(i.service.name(), i.index));
                     orders.overtaken(i);

@@ -1,6 +1,12 @@
 package io.kinesin.kernel.supervise;
 
+import io.kinesin.kernel.health.HealthChecks;
 import io.kinesin.kernel.log.Log;
+import io.kinesin.kernel.logbus.LineWatch;
+import io.kinesin.kernel.ready.Channel;
+import io.kinesin.kernel.ready.PatternWatch;
+import io.kinesin.kernel.ready.ReadyChannels;
+import io.kinesin.kernel.ready.WatchdogPid;
 import io.kinesin.kernel.logbus.LogBus;
 import io.kinesin.kernel.process.Fds;
 import io.kinesin.kernel.process.NativeException;
@@ -83,6 +89,10 @@ public final class Supervisor implements Effects {
     private final LinkedHashMap<Integer, Unclaimed> unclaimed = new LinkedHashMap<>();
     private final Listeners listeners;
     private final Supervision supervision;
+    private final ReadyChannels readiness;
+    private final HealthChecks health;
+    /** The ticket of each instance's process, by pid, for its readiness channel and checks. */
+    private final Map<Integer, Ticket> tickets = new HashMap<>();
     private volatile Status status;
     private long lastReap;
     private boolean exitPathLinked;
@@ -94,7 +104,16 @@ public final class Supervisor implements Effects {
      * @param terminal the controlling terminal to hand the one child of the {@code --} mode, if any
      */
     public Supervisor(Plan plan, Log log, LogBus bus, Duration logFlush, Optional<Terminal> terminal) {
-        this(plan, log, bus, logFlush, terminal, SignalCatcher::install, Processes::kill);
+        this(plan, log, bus, logFlush, terminal, Map.of(), null);
+    }
+
+    /**
+     * @param checks  each service's health checks (the plugins' check objects), in config order
+     * @param metrics where the checks' results are counted; null when there are no checks
+     */
+    public Supervisor(Plan plan, Log log, LogBus bus, Duration logFlush, Optional<Terminal> terminal,
+                      Map<String, List<HealthChecks.Entry>> checks, io.kinesin.spi.Metrics metrics) {
+        this(plan, log, bus, logFlush, terminal, SignalCatcher::install, Processes::kill, checks, metrics);
     }
 
     Supervisor(Plan plan, Log log, LogBus bus, Optional<Terminal> terminal, SignalSource signals, Kill kill) {
@@ -102,7 +121,14 @@ public final class Supervisor implements Effects {
     }
 
     Supervisor(Plan plan, Log log, LogBus bus, Duration logFlush, Optional<Terminal> terminal, SignalSource signals, Kill kill) {
+        this(plan, log, bus, logFlush, terminal, signals, kill, Map.of(), null);
+    }
+
+    Supervisor(Plan plan, Log log, LogBus bus, Duration logFlush, Optional<Terminal> terminal, SignalSource signals, Kill kill,
+               Map<String, List<HealthChecks.Entry>> checks, io.kinesin.spi.Metrics metrics) {
         this.log = log;
+        this.readiness = new ReadyChannels(log, (ticket, notice) -> post(new Event.Noticed(ticket, notice)));
+        this.health = checks.isEmpty() ? null : new HealthChecks(checks, this::post, log, metrics);
         this.bus = bus;
         this.logFlush = logFlush;
         this.signals = signals;
@@ -168,6 +194,10 @@ public final class Supervisor implements Effects {
             }
             publishStatus();
         }
+        readiness.close();
+        if (health != null) {
+            health.close();
+        }
         if (bus != null) {
             bus.close(OUTPUT_DRAIN, logFlush); // every line the children wrote, before kinesin exits
         }
@@ -202,6 +232,10 @@ public final class Supervisor implements Effects {
             signal(o.pid(), o.signal(), true);
         } else if (event instanceof Event.Ordered o) {
             supervision.order(o.order(), o.answer()::complete);
+        } else if (event instanceof Event.Noticed n) {
+            supervision.onNotice(n.ticket(), n.notice());
+        } else if (event instanceof Event.Checked c) {
+            supervision.onChecked(c.ticket(), c.check(), c.outcome(), c.detail());
         }
     }
 
@@ -237,6 +271,17 @@ public final class Supervisor implements Effects {
         }
         if (deaths.isEmpty()) {
             return;
+        }
+        if (!tickets.isEmpty()) {
+            for (Reaper.Died d : deaths) {
+                Ticket t = tickets.remove(d.pid());
+                if (t != null) {
+                    readiness.died(t);
+                    if (health != null) {
+                        health.stop(t);
+                    }
+                }
+            }
         }
         for (Reaper.Died d : supervision.onDeaths(deaths)) {
             Consumer<ExitStatus> owner = claimed.remove(d.pid());
@@ -322,29 +367,62 @@ public final class Supervisor implements Effects {
     // ---- Effects ------------------------------------------------------------------------------
 
     @Override
-    public int spawn(ServiceSpec service, int instance) throws SpawnException {
+    public int spawn(ServiceSpec service, int instance, Ticket ticket) throws SpawnException {
         Command c = service.command();
         List<byte[]> env = c.environment();
-        if (c.identify()) {
+        Readiness ready = service.readiness();
+        Channel channel = channel(service, ticket);
+        if (c.identify() || channel != null) {
             env = new ArrayList<>(env);
-            env.removeIf(e -> startsWith(e, "KINESIN_SERVICE=") || startsWith(e, "KINESIN_INSTANCE="));
-            env.add(("KINESIN_SERVICE=" + service.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            env.add(("KINESIN_INSTANCE=" + instance).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            List<String> add = new ArrayList<>(4);
+            if (c.identify()) {
+                add.add("KINESIN_SERVICE=" + service.name());
+                add.add("KINESIN_INSTANCE=" + instance);
+            }
+            if (channel != null) {
+                add.addAll(channel.environment());
+            }
+            for (String a : add) {
+                byte[] key = a.substring(0, a.indexOf('=') + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                env.removeIf(e -> startsWith(e, key));
+                env.add(a.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
         }
-        List<byte[]> argv = c.user() == null ? c.argv() : c.user().wrap(c.argv());
+        List<byte[]> argv = c.argv();
+        if (ready.protocol() == Readiness.Protocol.SYSTEMD && !ready.watchdog().isZero()) {
+            argv = WatchdogPid.wrap(argv); // systemd's WATCHDOG_PID is the pid the child will have
+        }
+        argv = c.user() == null ? argv : c.user().wrap(argv);
         List<Integer> pipeEnds = new ArrayList<>(2);
+        LineWatch watch = ready.protocol() == Readiness.Protocol.LOG ? new PatternWatch(ready.pattern(), ticket, this::post) : null;
         int pid;
+        boolean started = false;
         try {
             SpawnSpec spec = new SpawnSpec(argv, env, c.workdir(), c.session(), input(c.stdin()),
-                    output(c.stdout(), service, instance, Stream.STDOUT, pipeEnds),
-                    output(c.stderr(), service, instance, Stream.STDERR, pipeEnds));
+                    output(c.stdout(), service, instance, Stream.STDOUT, pipeEnds, watch),
+                    output(c.stderr(), service, instance, Stream.STDERR, pipeEnds, watch),
+                    channel == null ? List.of() : channel.handovers());
             pid = spawner.spawn(spec);
+            started = true;
         } catch (NativeException e) {
             // no pipe or no file action (EMFILE, ENOMEM): this start fails like a missing
             // program, a death the restart policy answers, instead of stalling the instance
             throw new SpawnException(argv.getFirst(), e.errno());
         } finally {
             pipeEnds.forEach(Fds::close); // the child has its copies; the pump sees EOF once they are gone
+            if (channel != null && !started) {
+                readiness.spawned(channel, false);
+            }
+        }
+        ticket.pid(pid);
+        if (channel != null) {
+            readiness.spawned(channel, true);
+        }
+        if (channel != null || health != null && health.checks(service.name())) {
+            tickets.put(pid, ticket);
+            if (health != null && health.checks(service.name())) {
+                health.start(ticket, target(service, instance, pid, env, c));
+            }
         }
         jobControl.ifPresent(j -> j.spawned(pid));
         if (!exitPathLinked) {
@@ -365,21 +443,52 @@ public final class Supervisor implements Effects {
         };
     }
 
+    /** The spawn's readiness channel, or null if its protocol needs none; a channel that cannot be made fails the spawn. */
+    private Channel channel(ServiceSpec service, Ticket ticket) throws SpawnException {
+        Readiness.Protocol p = service.readiness().protocol();
+        if (p == Readiness.Protocol.NONE || p == Readiness.Protocol.LOG || p == Readiness.Protocol.HEALTH) {
+            return null;
+        }
+        Command.UserSpec user = service.command().user();
+        try {
+            return readiness.prepare(service, ticket, user == null ? -1 : user.uid(), user == null ? -1 : user.gid());
+        } catch (java.io.IOException | RuntimeException e) {
+            log.error("cannot make the readiness channel", "service", service.name(), "instance", ticket.instance,
+                    "notify", p.label(), "error", e.getMessage());
+            throw new SpawnException(service.command().argv().getFirst(), e instanceof NativeException n ? n.errno() : EIO);
+        }
+    }
+
+    private static final int EIO = 5;
+
+    /** What a health check is told of the instance it checks. */
+    private static io.kinesin.spi.HealthCheck.Target target(ServiceSpec service, int instance, int pid, List<byte[]> env, Command c) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (byte[] e : env) {
+            String entry = new String(e, java.nio.charset.StandardCharsets.UTF_8);
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                environment.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        return new io.kinesin.spi.HealthCheck.Target(service.name(), instance, pid, environment,
+                c.user() == null ? null : c.user().spec());
+    }
+
     private SpawnSpec.Stdio output(Command.Output out, ServiceSpec service, int instance, Stream stream,
-                                   List<Integer> pipeEnds) {
+                                   List<Integer> pipeEnds, LineWatch watch) {
         return switch (out) {
             case Command.Output.Inherit i -> SpawnSpec.Stdio.INHERIT;
             case Command.Output.Null n -> SpawnSpec.Stdio.NULL;
             case Command.Output.Sinks s -> {
-                int writeEnd = bus.attach(service.name(), instance, stream, s.names());
+                int writeEnd = bus.attach(service.name(), instance, stream, s.names(), watch);
                 pipeEnds.add(writeEnd);
                 yield new SpawnSpec.Stdio.Dup(writeEnd);
             }
         };
     }
 
-    private static boolean startsWith(byte[] a, String prefix) {
-        byte[] p = prefix.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static boolean startsWith(byte[] a, byte[] p) {
         return a.length >= p.length && java.util.Arrays.equals(a, 0, p.length, p, 0, p.length);
     }
 

@@ -22,4 +22,16 @@ public sealed interface Timer {
     /** The orphans' current ladder step has waited its timeout. */
     record OrphanStep() implements Timer {
     }
+
+    /** An instance with a readiness protocol has had its {@code ready.timeout}. */
+    record ReadyTimeout(String service, int instance) implements Timer {
+    }
+
+    /** An instance with a watchdog has gone its period without {@code WATCHDOG=1}. */
+    record Watchdog(String service, int instance) implements Timer {
+    }
+
+    /** A broken instance (readiness, watchdog, health): its current ladder step has waited its timeout. */
+    record BreakStep(String service, int instance) implements Timer {
+    }
 }

@@ -40,6 +40,7 @@ final class FakeWorld implements Effects, Clock {
     final Set<String> unrunnable = new HashSet<>();
     final Set<Integer> alive = new HashSet<>();
     final Set<Integer> orphans = new HashSet<>();
+    final Map<Integer, Ticket> tickets = new HashMap<>();
     final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     final Log log = new Log(Log.Format.LOGFMT, Log.Level.DEBUG, logBytes);
     Supervision supervision;
@@ -94,6 +95,16 @@ final class FakeWorld implements Effects, Clock {
         supervision.onDeaths(batch);
     }
 
+    /** The instance's current process says something through its readiness channel. */
+    void notice(String service, int instance, Notice notice) {
+        supervision.onNotice(tickets.get(pidOf(service, instance)), notice);
+    }
+
+    /** A health check of the instance's current process ended. */
+    void checked(String service, int instance, int check, Event.Checked.Outcome outcome, String detail) {
+        supervision.onChecked(tickets.get(pidOf(service, instance)), check, outcome, detail);
+    }
+
     int pidOf(String service, int instance) {
         for (int i = spawned.size() - 1; i >= 0; i--) {
             Spawned s = spawned.get(i);
@@ -129,13 +140,14 @@ final class FakeWorld implements Effects, Clock {
     // ---- Effects ------------------------------------------------------------------------------
 
     @Override
-    public int spawn(ServiceSpec service, int instance) throws SpawnException {
+    public int spawn(ServiceSpec service, int instance, Ticket ticket) throws SpawnException {
         if (unrunnable.contains(service.name())) {
             throw new SpawnException(service.command().argv().get(0), 2);
         }
         int pid = nextPid++;
         spawned.add(new Spawned(service.name(), instance, pid));
         alive.add(pid);
+        tickets.put(pid, ticket);
         return pid;
     }
 
@@ -223,6 +235,8 @@ final class FakeWorld implements Effects, Clock {
         private CrashLoop crashLoop = CrashLoop.DEFAULT;
         private final Map<String, Condition> dependsOn = new HashMap<>();
         private Ladder stop = Ladder.DEFAULT;
+        private Readiness readiness = Readiness.AT_ONCE;
+        private final List<HealthSpec> health = new ArrayList<>();
 
         ServiceBuilder(String name) {
             this.name = name;
@@ -263,10 +277,21 @@ final class FakeWorld implements Effects, Clock {
             return this;
         }
 
+        ServiceBuilder ready(Readiness r) {
+            readiness = r;
+            return this;
+        }
+
+        ServiceBuilder health(HealthSpec h) {
+            health.add(h);
+            return this;
+        }
+
         ServiceSpec build() {
             Command c = new Command(List.of(name.getBytes(StandardCharsets.UTF_8)), List.of(), true, null,
                     SpawnSpec.Session.NEW_SESSION, Command.Input.NULL, Command.Output.INHERIT, Command.Output.INHERIT, null);
-            return new ServiceSpec(name, c, replicas, essential, restart, backoff, crashLoop, dependsOn, stop, forwarding());
+            return new ServiceSpec(name, c, replicas, essential, restart, backoff, crashLoop, dependsOn, stop, forwarding(),
+                    readiness, health);
         }
     }
 }

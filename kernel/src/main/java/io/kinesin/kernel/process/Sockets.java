@@ -1,0 +1,168 @@
+package io.kinesin.kernel.process;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * Unix sockets the JDK does not have: a datagram socket that learns each sender's pid
+ * (SO_PASSCRED, for sd_notify) and a connected pair to hand a child (acks). FFM, like every
+ * other native call of kinesin's; linked only when a service has a readiness protocol.
+ */
+public final class Sockets {
+
+    private Sockets() {
+    }
+
+    /** A connected stream pair, both ends close-on-exec: {@code [kinesin's, the child's]}. */
+    public static int[] streamPair() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(JAVA_INT, 2);
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            int r = (int) Libc.Net.SOCKETPAIR.invokeExact(state, Libc.Net.AF_UNIX, Libc.Net.SOCK_STREAM | Libc.Net.SOCK_CLOEXEC, 0, fds);
+            if (r != 0) {
+                throw new NativeException("socketpair", Libc.errno(state));
+            }
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /**
+     * A datagram socket bound at {@code path} (which must not exist), non-blocking and
+     * close-on-exec, that receives each sender's credentials with its message.
+     */
+    public static int boundDatagram(byte[] path) {
+        if (path.length > Libc.Net.SUN_PATH_MAX) {
+            throw new IllegalArgumentException("a unix socket path has at most " + Libc.Net.SUN_PATH_MAX + " bytes: "
+                    + new String(path, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            int fd = (int) Libc.Net.SOCKET.invokeExact(state, Libc.Net.AF_UNIX,
+                    Libc.Net.SOCK_DGRAM | Libc.Net.SOCK_NONBLOCK | Libc.Net.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                throw new NativeException("socket", Libc.errno(state));
+            }
+            try {
+                MemorySegment one = arena.allocate(JAVA_INT);
+                one.set(JAVA_INT, 0, 1);
+                int r = (int) Libc.Net.SETSOCKOPT.invokeExact(state, fd, Libc.Net.SOL_SOCKET, Libc.Net.SO_PASSCRED, one, 4);
+                if (r != 0) {
+                    throw new NativeException("setsockopt SO_PASSCRED", Libc.errno(state));
+                }
+                MemorySegment address = arena.allocate(Libc.Net.SOCKADDR_UN_BYTES);
+                address.set(JAVA_SHORT, 0, (short) Libc.Net.AF_UNIX);
+                MemorySegment.copy(path, 0, address, ValueLayout.JAVA_BYTE, 2, path.length);
+                r = (int) Libc.Net.BIND.invokeExact(state, fd, address, 2 + path.length + 1);
+                if (r != 0) {
+                    throw new NativeException("bind " + new String(path, java.nio.charset.StandardCharsets.UTF_8), Libc.errno(state));
+                }
+                return fd;
+            } catch (Throwable t) {
+                Fds.close(fd);
+                throw t;
+            }
+        } catch (NativeException | IllegalArgumentException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** A datagram with its sender's pid, uid and gid (as the kernel vouches for them). */
+    public record Datagram(int pid, int uid, int gid, byte[] data) {
+    }
+
+    /**
+     * Receives from one non-blocking datagram socket, one thread at a time. Fds that come
+     * with a message (sd_notify's {@code BARRIER=1}) are closed at once: that is what the
+     * sender waits for.
+     */
+    public static final class Receiver implements AutoCloseable {
+
+        private static final int DATA_BYTES = 4096;
+        private static final int CONTROL_BYTES = 1024;
+        private static final long MSGHDR_BYTES = 56;
+
+        private final Arena arena = Arena.ofConfined();
+        private final MemorySegment state = arena.allocate(Libc.CALL_STATE);
+        private final MemorySegment data = arena.allocate(DATA_BYTES + 1);
+        private final MemorySegment control = arena.allocate(CONTROL_BYTES, 8);
+        private final MemorySegment iov = arena.allocate(16, 8);
+        private final MemorySegment header = arena.allocate(MSGHDR_BYTES, 8);
+
+        /**
+         * The next datagram, or null when none is waiting. A datagram longer than 4096 bytes
+         * (sd_notify's own limit) or without credentials is dropped, and the next one read.
+         */
+        public Datagram receive(int fd) {
+            while (true) {
+                iov.set(ADDRESS, 0, data);
+                iov.set(JAVA_LONG, 8, DATA_BYTES + 1);
+                header.fill((byte) 0);
+                header.set(ADDRESS, 16, iov);
+                header.set(JAVA_LONG, 24, 1L);
+                header.set(ADDRESS, 32, control);
+                header.set(JAVA_LONG, 40, CONTROL_BYTES);
+                long n;
+                try {
+                    n = (long) Libc.Net.RECVMSG.invokeExact(state, fd, header, Libc.Net.MSG_DONTWAIT | Libc.Net.MSG_CMSG_CLOEXEC);
+                } catch (Throwable t) {
+                    throw Libc.rethrow(t);
+                }
+                if (n < 0) {
+                    int errno = Libc.errno(state);
+                    if (errno == Libc.EAGAIN) {
+                        return null;
+                    }
+                    if (errno == Libc.EINTR) {
+                        continue;
+                    }
+                    throw new NativeException("recvmsg", errno);
+                }
+                int pid = 0;
+                int uid = -1;
+                int gid = -1;
+                long controlLength = header.get(JAVA_LONG, 40);
+                long at = 0;
+                while (at + 16 <= controlLength) {
+                    long length = control.get(JAVA_LONG, at);
+                    int level = control.get(JAVA_INT, at + 8);
+                    int type = control.get(JAVA_INT, at + 12);
+                    if (length < 16 || at + length > controlLength) {
+                        break;
+                    }
+                    if (level == Libc.Net.SOL_SOCKET && type == Libc.Net.SCM_RIGHTS) {
+                        for (long f = at + 16; f + 4 <= at + length; f += 4) {
+                            Fds.close(control.get(JAVA_INT, f));
+                        }
+                    } else if (level == Libc.Net.SOL_SOCKET && type == Libc.Net.SCM_CREDENTIALS && length >= 28) {
+                        pid = control.get(JAVA_INT, at + 16);
+                        uid = control.get(JAVA_INT, at + 20);
+                        gid = control.get(JAVA_INT, at + 24);
+                    }
+                    at += (length + 7) & ~7L;
+                }
+                int flags = header.get(JAVA_INT, 48);
+                if ((flags & Libc.Net.MSG_TRUNC) != 0 || n > DATA_BYTES || pid <= 0) {
+                    continue;
+                }
+                return new Datagram(pid, uid, gid, data.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
+            }
+        }
+
+        @Override
+        public void close() {
+            arena.close();
+        }
+    }
+}
