@@ -32,12 +32,14 @@ class ControlIT {
     private static Path dir;
     private static Path socket;
     private static Kinesin.Running kinesin;
+    private static StatusQuery query;
 
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory(Path.of("/tmp"), "kinesin-control-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         socket = dir.resolve("run/control.sock");
+        query = new StatusQuery(socket);
         Path config = Files.writeString(dir.resolve("kinesin.yaml"), """
                 kinesin:
                   shutdown: { timeout: 2s }
@@ -75,29 +77,15 @@ class ControlIT {
     }
 
     private static Kinesin.Result ctl(String... args) throws Exception {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.add("--control");
-        a.add(socket.toString());
-        return Kinesin.args(a.toArray(String[]::new)).run();
-    }
-
-    private static JsonNode status() {
-        try {
-            Kinesin.Result r = ctl("status", "--json");
-            return r.status() == 0 ? JSON.readTree(r.stdout()) : null;
-        } catch (Exception e) {
-            return null;
-        }
+        return query.ctl(args);
     }
 
     private static JsonNode instance(String service, int n) {
-        JsonNode s = status();
-        return s == null ? null : s.path("services").path(service).path("instances").path(n);
+        return query.instance(service, n);
     }
 
     private static int pid(String service, int n) {
-        JsonNode i = instance(service, n);
-        return i == null || i.path("pid").isNull() ? 0 : i.path("pid").asInt();
+        return query.pid(service, n);
     }
 
     @Test

@@ -30,8 +30,16 @@ public final class ControlClient {
             return 1;
         }
         try (channel; InputStream in = Channels.newInputStream(channel)) {
-            channel.write(java.nio.ByteBuffer.wrap(request.encode()));
+            IOException unsent = null;
+            try {
+                channel.write(java.nio.ByteBuffer.wrap(request.encode()));
+            } catch (IOException e) {
+                unsent = e; // kinesin may have answered and closed before reading (a refused peer): read that answer
+            }
             int exit = status(in);
+            if (exit < 0 && unsent != null) {
+                throw unsent;
+            }
             if (exit < 0) {
                 err.println("kinesin: " + socket + " closed the connection without an answer (is it a kinesin of this version?)");
                 return 1;

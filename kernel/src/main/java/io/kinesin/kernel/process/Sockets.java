@@ -78,14 +78,23 @@ public final class Sockets {
         }
     }
 
-    /** A datagram with its sender's pid, uid and gid (as the kernel vouches for them). */
-    public record Datagram(int pid, int uid, int gid, byte[] data) {
+    /**
+     * A datagram with its sender's pid, uid and gid (as the kernel vouches for them) and the
+     * fds that came with it, which the receiver must close.
+     */
+    public record Datagram(int pid, int uid, int gid, byte[] data, int[] fds) {
+        /** Closes the fds that came with it (what a sender of sd_notify's {@code BARRIER=1} waits for). */
+        public void closeFds() {
+            for (int fd : fds) {
+                Fds.close(fd);
+            }
+        }
     }
 
     /**
-     * Receives from one non-blocking datagram socket, one thread at a time. Fds that come
-     * with a message (sd_notify's {@code BARRIER=1}) are closed at once: that is what the
-     * sender waits for.
+     * Receives from one non-blocking datagram socket, one thread at a time. Fds that come with
+     * a message (sd_notify's {@code BARRIER=1}) are handed over with it, to be closed once the
+     * receiver has looked at the sender: the sender waits for that, so it is still there.
      */
     public static final class Receiver implements AutoCloseable {
 
@@ -132,6 +141,7 @@ public final class Sockets {
                 int pid = 0;
                 int uid = -1;
                 int gid = -1;
+                int[] fds = new int[0];
                 long controlLength = header.get(JAVA_LONG, 40);
                 long at = 0;
                 while (at + 16 <= controlLength) {
@@ -143,7 +153,8 @@ public final class Sockets {
                     }
                     if (level == Libc.Net.SOL_SOCKET && type == Libc.Net.SCM_RIGHTS) {
                         for (long f = at + 16; f + 4 <= at + length; f += 4) {
-                            Fds.close(control.get(JAVA_INT, f));
+                            fds = java.util.Arrays.copyOf(fds, fds.length + 1);
+                            fds[fds.length - 1] = control.get(JAVA_INT, f);
                         }
                     } else if (level == Libc.Net.SOL_SOCKET && type == Libc.Net.SCM_CREDENTIALS && length >= 28) {
                         pid = control.get(JAVA_INT, at + 16);
@@ -153,10 +164,12 @@ public final class Sockets {
                     at += (length + 7) & ~7L;
                 }
                 int flags = header.get(JAVA_INT, 48);
+                Datagram d = new Datagram(pid, uid, gid, data.asSlice(0, Math.min(n, DATA_BYTES)).toArray(ValueLayout.JAVA_BYTE), fds);
                 if ((flags & Libc.Net.MSG_TRUNC) != 0 || n > DATA_BYTES || pid <= 0) {
+                    d.closeFds();
                     continue;
                 }
-                return new Datagram(pid, uid, gid, data.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
+                return d;
             }
         }
 

@@ -87,7 +87,9 @@ final class NotifyChannel extends Channel {
             if (d == null) {
                 return;
             }
-            if (!Senders.within(d.pid(), ticket.pid())) {
+            boolean ours = Senders.within(d.pid(), ticket.pid());
+            d.closeFds(); // after the sender was looked at: a BARRIER=1 sender waits for this, and exits then
+            if (!ours) {
                 log.warn("sd_notify message from outside the instance; ignored", "service", ticket.service,
                         "instance", ticket.instance, "sender", d.pid(), "pid", ticket.pid());
                 continue;

@@ -18,14 +18,14 @@ import java.util.stream.Stream;
 
 /**
  * Makes each spawn's readiness channel and has the {@link Watcher} read it; the loop's
- * thread. sd_notify sockets live in a directory of this kinesin's own, mode 0711 (only kinesin
- * can create or list there; a service's user reaches its own socket by its path), under
- * {@code /run/kinesin} or, where that cannot be had, the temporary directory; it is removed
- * when kinesin exits.
+ * thread. sd_notify sockets live in a directory of this kinesin's own,
+ * {@code /run/kinesin-notify-PID} (or under the temporary directory where {@code /run} cannot
+ * be written), mode 0711: only kinesin can create or list there, and a service's user reaches
+ * its own socket (mode 0600, owned by that user) by its path. It is removed when kinesin exits.
  */
 public final class ReadyChannels implements AutoCloseable {
 
-    private static final Path RUN = Path.of("/run/kinesin");
+    private static final Path RUN = Path.of("/run");
 
     private final Log log;
     private final Watcher watcher;
@@ -71,13 +71,8 @@ public final class ReadyChannels implements AutoCloseable {
 
     private Path directory() throws IOException {
         if (dir == null) {
-            Path base = RUN;
-            try {
-                Files.createDirectories(base);
-            } catch (IOException | RuntimeException e) {
-                base = Path.of(System.getProperty("java.io.tmpdir"));
-            }
-            Path d = base.resolve("notify-" + Processes.pid());
+            Path base = Files.isDirectory(RUN) && Files.isWritable(RUN) ? RUN : Path.of(System.getProperty("java.io.tmpdir"));
+            Path d = base.resolve("kinesin-notify-" + Processes.pid());
             try {
                 Files.createDirectory(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
             } catch (FileAlreadyExistsException e) {
