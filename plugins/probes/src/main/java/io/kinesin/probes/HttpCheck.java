@@ -111,7 +111,10 @@ final class HttpCheck implements HealthCheck {
             if (t instanceof HttpTimeoutException) {
                 return d.missed();
             }
-            if (t instanceof ConnectException && t.getMessage() != null && t.getMessage().contains("refused")) {
+            if (t instanceof ConnectException && (t.getMessage() == null || t.getMessage().contains("refused"))) {
+                // the JDK's client retries a refused connect once and reports only that the retry's
+                // channel was closed (a ConnectException without a message); an unreachable host
+                // or network comes with its message, a connect timeout as HttpConnectTimeoutException
                 return "connection refused";
             }
         }

@@ -72,16 +72,17 @@ public record HttpCheckConfig(@JsonProperty("url") String url,
     }
 
     private static URI parse(String url) {
+        String u = url.strip();
+        String scheme = u.toLowerCase(Locale.ROOT);
+        if (!scheme.startsWith("http://") && !scheme.startsWith("https://")) {
+            throw new IllegalArgumentException("url: \"" + url + "\" is not http or https; write it like http://127.0.0.1:8080/healthz");
+        }
         URI uri;
         try {
-            uri = new URI(url.strip());
+            uri = new URI(u);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("url: \"" + url + "\" is no URL (" + e.getReason() + " at index " + e.getIndex()
                     + "), e.g. url: http://127.0.0.1:8080/healthz");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("url: \"" + url + "\" is not http or https; write it like http://127.0.0.1:8080/healthz");
         }
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("url: \"" + url + "\" names no host; write it like http://127.0.0.1:8080/healthz");
