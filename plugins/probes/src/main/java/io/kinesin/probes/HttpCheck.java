@@ -9,6 +9,8 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -19,7 +21,8 @@ import java.util.concurrent.TimeoutException;
  * check, and the exchange is cancelled if it takes longer.
  *
  * <p>One {@link HttpClient} per check, made at the first check with the deadline as its
- * connect timeout, and shut down by {@link #close()} with its threads. The HttpClient's own
+ * connect timeout, and shut down by {@link #close()} with its threads (its selector's and
+ * its executor's). The HttpClient's own
  * request timeout does not bound every phase (a lookup, a TLS handshake), so the whole exchange
  * is also waited for at most the deadline and cancelled after. Safe for checks of several
  * instances at once.
@@ -31,6 +34,7 @@ final class HttpCheck implements HealthCheck {
 
     private final HttpCheckConfig config;
     private HttpClient client; // guarded by this
+    private ExecutorService executor; // the client's, guarded by this
     private boolean closed; // guarded by this
 
     HttpCheck(HttpCheckConfig config) {
@@ -69,16 +73,20 @@ final class HttpCheck implements HealthCheck {
     @Override
     public void close() throws InterruptedException {
         HttpClient c;
+        ExecutorService e;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             c = client;
+            e = executor;
         }
         if (c != null) {
             c.shutdownNow();
             c.awaitTermination(CLOSE_WAIT);
+            e.shutdownNow();
+            e.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -87,7 +95,11 @@ final class HttpCheck implements HealthCheck {
             throw new IllegalStateException("the http check of " + config.url() + " is closed");
         }
         if (client == null) {
+            // an executor of its own, which close() ends: the client's default one is only shut
+            // down, its threads left to end when idle
+            executor = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("probes-http-", 0).factory());
             client = HttpClient.newBuilder()
+                    .executor(executor)
                     .connectTimeout(deadline)
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade on plain http
