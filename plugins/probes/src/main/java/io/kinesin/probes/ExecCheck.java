@@ -57,4 +57,9 @@ final class ExecCheck implements HealthCheck {
             return Result.fail("lost track of pid " + child.pid() + ": " + Detail.of(e.getCause()));
         }
     }
+
+    /** Nothing to release: each check's process or socket is gone when it answers. */
+    @Override
+    public void close() {
+    }
 }

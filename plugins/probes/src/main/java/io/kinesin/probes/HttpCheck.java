@@ -69,9 +69,12 @@ final class HttpCheck implements HealthCheck {
         }
     }
 
-    /** Shuts the client down (cancelling a check in flight) and waits a moment for its threads. */
+    /**
+     * Shuts the client down (cancelling a check in flight) and waits a moment for its threads;
+     * an interrupt cuts the wait short and is kept for the caller.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         HttpClient c;
         ExecutorService e;
         synchronized (this) {
@@ -84,9 +87,13 @@ final class HttpCheck implements HealthCheck {
         }
         if (c != null) {
             c.shutdownNow();
-            c.awaitTermination(CLOSE_WAIT);
             e.shutdownNow();
-            e.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                c.awaitTermination(CLOSE_WAIT);
+                e.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

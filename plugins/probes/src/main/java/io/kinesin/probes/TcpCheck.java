@@ -68,4 +68,9 @@ final class TcpCheck implements HealthCheck {
             return d.await(lookup);
         }
     }
+
+    /** Nothing to release: each check's process or socket is gone when it answers. */
+    @Override
+    public void close() {
+    }
 }

@@ -54,7 +54,7 @@ class ProbesPluginIT {
             @SuppressWarnings("rawtypes")
             List<HealthCheckFactory> factories = manager.getExtensions(HealthCheckFactory.class, "probes");
             assertThat(factories).extracting(f -> f.getClass().getName()).containsExactlyInAnyOrderElementsOf(FACTORIES);
-            assertThat(factories).extracting(HealthCheckFactory::type).containsExactlyInAnyOrder("exec", "http", "tcp");
+            assertThat(factories).extracting(f -> f.type()).containsExactlyInAnyOrder("exec", "http", "tcp");
             Map<String, String> configs = Map.of(
                     "exec", "{\"command\":[\"/bin/true\"]}",
                     "http", "{\"url\":\"" + web.url("/ok") + "\"}",

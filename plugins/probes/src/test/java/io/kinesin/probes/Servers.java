@@ -1,5 +1,6 @@
 package io.kinesin.probes;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,7 +16,7 @@ import java.util.List;
  */
 final class Servers implements AutoCloseable {
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final List<Closeable> open = new ArrayList<>();
 
     /** A server that accepts connections and then neither reads nor writes. */
     synchronized InetSocketAddress silent() throws IOException {
@@ -90,8 +91,8 @@ final class Servers implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() throws Exception {
-        for (AutoCloseable c : open) {
+    public synchronized void close() throws IOException {
+        for (Closeable c : open) {
             c.close();
         }
         open.clear();
