@@ -43,6 +43,7 @@ class PluginsIT {
         assertThat(r.status()).as(r.toString()).isZero();
         assertThat(r.stdout()).matches("(?ms).*^file-sink \\S+ file-sink\\.jar sink:file$.*");
         assertThat(r.stdout()).matches("(?ms).*^loki-sink \\S+ loki-sink\\.jar sink:loki$.*");
+        assertThat(r.stdout()).matches("(?ms).*^probes \\S+ probes\\.jar check:exec check:http check:tcp$.*");
         assertThat(r.stderr()).isEmpty();
     }
 
