@@ -434,7 +434,8 @@ public final class Supervision {
     /**
      * A health check of an instance's process ended. {@code failures} consecutive failures make
      * it failing (its action follows); {@code successes} consecutive passes make it pass again;
-     * the first pass makes a {@code notify: health} instance ready.
+     * the first pass makes a {@code notify: health} instance ready, and until then its failures
+     * have no consequence (Kubernetes' startup probe: {@code ready.timeout} bounds the start).
      */
     public void onChecked(Ticket ticket, int check, Event.Checked.Outcome outcome, String detail) {
         Instance i = current(ticket);
@@ -464,6 +465,9 @@ public final class Supervision {
         }
         c.failures++;
         c.successes = 0;
+        if (i.service.readiness().protocol() == Readiness.Protocol.HEALTH && !i.saidReady) {
+            return; // a startup probe: until the first pass only ready.timeout bounds it, as in Kubernetes
+        }
         if (c.failures < spec.failures() || c.passing == Boolean.FALSE) {
             return;
         }

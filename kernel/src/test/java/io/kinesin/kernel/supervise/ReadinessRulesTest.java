@@ -156,13 +156,20 @@ class ReadinessRulesTest {
     }
 
     @Test
-    void notifyHealthIsReadyAtTheFirstPassingCheck() {
+    void notifyHealthIsReadyAtTheFirstPassingCheckAndItsFailuresCountOnlyFromThen() {
         w.supervise(plan(FIRST_FAILURE, service("web").health(check(HealthSpec.Action.RESTART, 3, 1))
                 .ready(new Readiness(Readiness.Protocol.HEALTH, s(60), Duration.ZERO, 0, null)))).start();
-        w.checked("web", 0, 0, Event.Checked.Outcome.FAIL, "connection refused");
+        for (int k = 0; k < 5; k++) { // a slow start: failures before the first pass break nothing
+            w.checked("web", 0, 0, Event.Checked.Outcome.FAIL, "connection refused");
+        }
         assertThat(w.state("web", 0)).isEqualTo(State.RUNNING);
+        assertThat(w.signalsTo(w.pidOf("web", 0))).isEmpty();
         w.checked("web", 0, 0, Event.Checked.Outcome.PASS, "200");
         assertThat(w.state("web", 0)).isEqualTo(State.READY);
+        for (int k = 0; k < 3; k++) { // from then on, failures count
+            w.checked("web", 0, 0, Event.Checked.Outcome.FAIL, "503");
+        }
+        assertThat(w.state("web", 0)).isEqualTo(State.STOPPING);
     }
 
     @Test
