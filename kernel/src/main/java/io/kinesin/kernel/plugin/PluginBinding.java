@@ -79,7 +79,8 @@ public final class PluginBinding {
                 for (ConfigLoader.PluginUse use : e.getValue()) {
                     Factory<?, ?> factory = plugins.factory(PluginKind.CHECK, use.type())
                             .orElseThrow(() -> unknownKind(PluginKind.CHECK, use, plugins, dir));
-                    Object config = ConfigLoader.bind(use.options(), factory.configType(), use.at(), loaded.format());
+                    Object config = ConfigLoader.bind(use.options(), factory.configType(), use.at(), loaded.format(),
+                            ConfigLoader.healthCheckKeys());
                     bound.add(new BoundCheck(use.at(), plugins.owner(factory), (HealthCheckFactory<?>) factory, config));
                     options.add(ConfigLoader.unbind(config, loaded.format()));
                 }

@@ -238,14 +238,10 @@ class ConfigErrorsTest {
 
     @Test
     void keysNotImplementedYetSaySo() throws Exception {
-        assertThat(web("health: [{ type: http, url: \"http://127.0.0.1/\" }]"))
-                .isEqualTo("services.web.health: not in this version of kinesin yet (health checks); remove health");
         assertThat(web("on-death: [{ type: exec, command: [/bin/true] }]"))
                 .isEqualTo("services.web.on-death: not in this version of kinesin yet (post-death hooks); remove on-death");
         assertThat(yaml("kinesin: { http: { listen: \":8558\" } }\nservices: { web: { command: /bin/true } }"))
                 .isEqualTo("kinesin.http: not in this version of kinesin yet (the HTTP endpoint); remove http");
-        assertThat(web("ready: { notify: systemd }"))
-                .isEqualTo("services.web.ready.notify: readiness by systemd is not in this version of kinesin yet; use none");
     }
 
     @Test
