@@ -158,7 +158,7 @@ class SectionErrorsTest {
                         + "bypass it (inherit or null); send one of them to sinks, e.g. stdout: { sinks: [console] }");
         assertThat(web("ready: { notify: health }")).startsWith(
                 "services.web.ready.notify: readiness by health needs a health check; add one under health:");
-        assertThat(web("ready: { notify: systemd, timeout: -1s }")).isEqualTo("services.web.ready.timeout: must be >= 0 (0s: no limit)");
+        assertThat(web("ready: { notify: systemd, timeout: soon }")).startsWith("services.web.ready.timeout: \"soon\" is not a duration");
         assertThat(web("launcher: { type: ruby-preload }")).isEqualTo(
                 "services.web.launcher.type: unknown launcher \"ruby-preload\"; this kinesin has exec (plugin launchers are not in this version yet)");
     }
