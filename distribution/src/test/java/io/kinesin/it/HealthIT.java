@@ -118,19 +118,11 @@ class HealthIT {
             Kinesin.Result r = kinesin.await(Duration.ofSeconds(30));
             assertThat(r.status()).as(r.toString()).isZero();
         }
-        if (dir != null) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Kinesin.deleteTree(dir);
     }
 
     private static String stderr() {
-        try {
-            return kinesin.stderrSoFar();
-        } catch (Exception e) {
-            return "";
-        }
+        return kinesin.stderrNow();
     }
 
     @Test

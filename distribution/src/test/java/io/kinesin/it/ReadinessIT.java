@@ -92,11 +92,7 @@ class ReadinessIT {
             assertThat(r.status()).as(r.toString()).isZero();
             assertThat(r.stderr()).doesNotContain("level=error");
         }
-        if (dir != null) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Kinesin.deleteTree(dir);
     }
 
     private static void go(String service) throws Exception {
@@ -104,11 +100,7 @@ class ReadinessIT {
     }
 
     private static String stderr() {
-        try {
-            return kinesin.stderrSoFar();
-        } catch (Exception e) {
-            return "";
-        }
+        return kinesin.stderrNow();
     }
 
     @Test
@@ -193,11 +185,7 @@ class ReadinessIT {
     }
 
     private static String stdout() {
-        try {
-            return kinesin.stdoutSoFar();
-        } catch (Exception e) {
-            return "";
-        }
+        return kinesin.stdoutNow();
     }
 
     /** A variable of a live process's environment, "" if it has none. */
