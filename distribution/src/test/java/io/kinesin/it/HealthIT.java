@@ -169,7 +169,7 @@ class HealthIT {
             int pid = Integer.parseInt(p.strip());
             Eventually.until("hung check " + pid + " is killed and reaped", () -> Procs.stat(pid) == null);
         }
-        assertThat(Procs.descendantsOf(kinesin.pid())).noneMatch(s -> s.state() == 'Z');
+        Procs.noZombieStaysUnder(kinesin.pid());
     }
 
     @Test
