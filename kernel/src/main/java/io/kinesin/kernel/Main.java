@@ -34,6 +34,7 @@ import io.kinesin.kernel.process.Processes;
 import io.kinesin.kernel.process.SignalCatcher;
 import io.kinesin.kernel.process.Terminal;
 import io.kinesin.kernel.health.HealthChecks;
+import io.kinesin.kernel.hooks.Hooks;
 import io.kinesin.kernel.supervise.Plan;
 import io.kinesin.kernel.supervise.ServiceSpec;
 import io.kinesin.kernel.supervise.Supervisor;
@@ -140,10 +141,24 @@ public final class Main {
                         checks.put(svc.name(), entries);
                     }
                 }
+                Map<String, List<Hooks.Entry>> hooks = new LinkedHashMap<>();
+                for (var e : bound.hooks().entrySet()) {
+                    List<Hooks.Entry> entries = new ArrayList<>();
+                    for (PluginBinding.BoundHook b : e.getValue()) {
+                        entries.add(hookEntry(b, kernel));
+                    }
+                    hooks.put(e.getKey(), entries);
+                }
+                List<Hooks.Entry> exitHooks = new ArrayList<>();
+                for (PluginBinding.BoundHook b : bound.exitHooks()) {
+                    exitHooks.add(hookEntry(b, kernel));
+                }
                 Self self = new Self(version(), Processes.pid(), STARTED_AT);
                 try {
-                    yield supervise(new Supervisor(p.plan(), log, new LogBus(sinks, history, p.bus(), log), p.logFlush(),
-                            Optional.empty(), checks, counters), log, s -> {
+                    Supervisor supervisor = new Supervisor(p.plan(), log, new LogBus(sinks, history, p.bus(), log), p.logFlush(),
+                            Optional.empty(), checks, counters);
+                    supervisor.hooks(new Hooks(hooks, exitHooks, log, counters));
+                    yield supervise(supervisor, log, s -> {
                         running.set(s);
                         if (control != null) {
                             control.serve(s, history, p.plan(), self, log);
@@ -167,6 +182,11 @@ public final class Main {
             }
             case Invocation.Plugins p -> plugins(p.options());
         };
+    }
+
+    private static Hooks.Entry hookEntry(PluginBinding.BoundHook b, KernelContext.Kernel kernel) throws ConfigException {
+        return new Hooks.Entry(b.type(), b.when() == null ? null : Hooks.When.of(b.when()), b.timeout(),
+                PluginBinding.create(b, new KernelContext(b.plugin(), kernel)));
     }
 
     /** Loads plugins if the config names a plugin's kind, and binds each use; pf4j's logging goes to stderr's log. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A whole config file, validated, with every default filled in. */
@@ -12,7 +13,7 @@ import java.util.Map;
 record ConfigFile(@JsonProperty("kinesin") Settings kinesin,
                   @JsonProperty("sinks") Map<String, SinkConfig> sinks,
                   @JsonProperty("services") Map<String, ServiceConfig> services,
-                  @JsonProperty("on-exit") JsonNode onExit) {
+                  @JsonProperty("on-exit") List<HookConfig> onExit) {
 
     ConfigFile {
         kinesin = kinesin == null ? Settings.DEFAULT : kinesin;
@@ -46,7 +47,17 @@ record ConfigFile(@JsonProperty("kinesin") Settings kinesin,
             }
         }
         services = filled;
-        NotYet.reject(onExit, "on-exit", "on-exit hooks");
+        List<HookConfig> exits = new java.util.ArrayList<>();
+        if (onExit != null) {
+            for (int k = 0; k < onExit.size(); k++) {
+                try {
+                    exits.add(onExit.get(k).forExit());
+                } catch (ConfigProblem p) {
+                    throw p.under("on-exit[" + k + "]");
+                }
+            }
+        }
+        onExit = List.copyOf(exits);
     }
 
     private static void knownSink(Map<String, SinkConfig> sinks, String name, String at) {

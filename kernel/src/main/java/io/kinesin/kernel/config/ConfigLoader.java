@@ -105,9 +105,51 @@ public final class ConfigLoader {
             return out;
         }
 
+        /** Each service's {@code on-death} hooks (every kind is a plugin's), by service, in config order. */
+        public Map<String, List<HookUse>> pluginHooks() {
+            Map<String, List<HookUse>> out = new java.util.LinkedHashMap<>();
+            config.services().forEach((name, c) -> {
+                List<HookUse> uses = new ArrayList<>();
+                for (int k = 0; k < c.onDeath().size(); k++) {
+                    HookConfig h = c.onDeath().get(k);
+                    uses.add(new HookUse(new PluginUse("services." + name + ".on-death[" + k + "]", h.type(), h.pluginNode()),
+                            h.when(), h.timeout()));
+                }
+                if (!uses.isEmpty()) {
+                    out.put(name, uses);
+                }
+            });
+            return out;
+        }
+
+        /** The {@code on-exit} hooks, in config order. */
+        public List<HookUse> pluginExitHooks() {
+            List<HookUse> uses = new ArrayList<>();
+            for (int k = 0; k < config.onExit().size(); k++) {
+                HookConfig h = config.onExit().get(k);
+                uses.add(new HookUse(new PluginUse("on-exit[" + k + "]", h.type(), h.pluginNode()), null, h.timeout()));
+            }
+            return uses;
+        }
+
         /** Whether the config names a plugin's kind anywhere: then plugins are loaded. */
         public boolean usesPlugins() {
-            return !pluginSinks().isEmpty() || !pluginChecks().isEmpty();
+            return !pluginSinks().isEmpty() || !pluginChecks().isEmpty() || !pluginHooks().isEmpty() || !pluginExitHooks().isEmpty();
+        }
+
+        /**
+         * The same config with hooks' kind keys in their bound, normalized form (for {@code check}).
+         *
+         * @param byService each service's on-death hooks' bound keys; {@code exits} the on-exit hooks'
+         */
+        public Loaded withBoundHooks(Map<String, List<Map<String, JsonNode>>> byService, List<Map<String, JsonNode>> exits) {
+            Map<String, ServiceConfig> services = new java.util.LinkedHashMap<>(config.services());
+            byService.forEach((name, options) -> services.put(name, services.get(name).withHooks(options)));
+            List<HookConfig> onExit = new ArrayList<>();
+            for (int k = 0; k < config.onExit().size(); k++) {
+                onExit.add(config.onExit().get(k).bound(exits.get(k)));
+            }
+            return new Loaded(file, format, new ConfigFile(config.kinesin(), config.sinks(), services, onExit), legacy);
         }
 
         /** {@code kinesin.plugins.dir}, or null. */
@@ -143,6 +185,15 @@ public final class ConfigLoader {
     }
 
     /**
+     * A hook's use of a plugin's kind, with kinesin's own keys.
+     *
+     * @param when    {@code always}, {@code failure}, {@code final} or {@code failed}; null for an on-exit hook
+     * @param timeout its budget (the kind gets it too, in {@code use.options()})
+     */
+    public record HookUse(PluginUse use, String when, java.time.Duration timeout) {
+    }
+
+    /**
      * A plugin sink once bound.
      *
      * @param options           its settings, normalized
@@ -152,6 +203,11 @@ public final class ConfigLoader {
     }
 
     private ConfigLoader() {
+    }
+
+    /** The keys of an {@code on-death:} or {@code on-exit:} entry that are kinesin's ({@code when}; {@code timeout} is the kind's too). */
+    public static List<String> hookKeys() {
+        return HookConfig.KEYS;
     }
 
     /** The keys of a {@code health:} entry that are kinesin's, whatever the kind ({@code every}, {@code action}, ...). */

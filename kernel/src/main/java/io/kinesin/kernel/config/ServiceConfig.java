@@ -40,7 +40,7 @@ record ServiceConfig(@JsonProperty("command") Argv command,
                      @JsonProperty("stderr") OutputConfig stderr,
                      @JsonProperty("signals") ServiceSignals signals,
                      @JsonProperty("stop") LadderConfig stop,
-                     @JsonProperty("on-death") JsonNode onDeath,
+                     @JsonProperty("on-death") List<HookConfig> onDeath,
                      @JsonProperty("launcher") LauncherConfig launcher) {
 
     ServiceConfig {
@@ -82,7 +82,7 @@ record ServiceConfig(@JsonProperty("command") Argv command,
                     + "stderr bypass it (inherit or null); send one of them to sinks, e.g. stdout: { sinks: [console] }");
         }
         signals = signals == null ? ServiceSignals.DEFAULT : signals;
-        NotYet.reject(onDeath, "on-death", "post-death hooks");
+        onDeath = onDeath == null ? List.of() : onDeath.stream().map(HookConfig::forDeaths).toList();
         launcher = launcher == null ? LauncherConfig.EXEC : launcher;
     }
 
@@ -91,6 +91,16 @@ record ServiceConfig(@JsonProperty("command") Argv command,
         ServiceSignals s = signals.target() != null ? signals : new ServiceSignals(settings.signals().target(), signals.rewrite());
         return new ServiceConfig(command, env, envFile, workdir, user, replicas, essential, restart, backoff, crashLoop,
                 dependsOn, ready, health, stdin, stdout, stderr, s, stop != null ? stop : settings.shutdown().stop(), onDeath, launcher);
+    }
+
+    /** The same service with its hooks' kind keys replaced, in order. */
+    ServiceConfig withHooks(List<Map<String, JsonNode>> options) {
+        List<HookConfig> bound = new java.util.ArrayList<>(onDeath.size());
+        for (int k = 0; k < onDeath.size(); k++) {
+            bound.add(onDeath.get(k).bound(options.get(k)));
+        }
+        return new ServiceConfig(command, env, envFile, workdir, user, replicas, essential, restart, backoff, crashLoop,
+                dependsOn, ready, health, stdin, stdout, stderr, signals, stop, bound, launcher);
     }
 
     /** The same service with its health checks' kind keys replaced, in order. */

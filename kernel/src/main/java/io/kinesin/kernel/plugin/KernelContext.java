@@ -122,7 +122,7 @@ public final class KernelContext implements PluginContext {
         }
         CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
         CompletableFuture<Integer> started = new CompletableFuture<>();
-        supervisor.post(new Event.SpawnFor(spec, exit::complete, started));
+        supervisor.post(new Event.SpawnFor(spec, exit::complete, started, c.output()));
         return started.thenApply(pid -> {
             var timeout = TIMEOUTS.schedule(() -> supervisor.post(new Event.SignalOwned(pid, Signal.KILL)),
                     c.timeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -159,8 +159,8 @@ public final class KernelContext implements PluginContext {
             byte[] setpriv = Spawner.which("setpriv".getBytes(StandardCharsets.US_ASCII), Spawner.pathOf(env), null);
             argv = new Command.UserSpec(c.user(), a.uid(), a.gid(), a.groups(), setpriv).wrap(argv);
         }
-        // output to the log bus, labelled, comes with the bus's sources for processes that are no
-        // instance; until then it goes where kinesin's own output goes
+        // with an output name the loop puts its stdout and stderr on the log bus under that name
+        // (kinesin's own stdout and stderr where there is no bus: the CLI modes)
         SpawnSpec.Stdio out = c.output() == null ? SpawnSpec.Stdio.NULL : SpawnSpec.Stdio.INHERIT;
         return new SpawnSpec(argv, env, c.workdir() == null ? null : c.workdir().toString().getBytes(StandardCharsets.UTF_8),
                 SpawnSpec.Session.NEW_SESSION, SpawnSpec.Stdio.NULL, out, out);

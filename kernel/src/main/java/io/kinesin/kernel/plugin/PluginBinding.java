@@ -6,6 +6,7 @@ import io.kinesin.kernel.config.ConfigLoader;
 import io.kinesin.kernel.config.Suggestions;
 import io.kinesin.kernel.process.Accounts;
 import io.kinesin.spi.Factory;
+import io.kinesin.spi.DeathHookFactory;
 import io.kinesin.spi.HealthCheckFactory;
 import io.kinesin.spi.LogSinkFactory;
 
@@ -30,11 +31,19 @@ public final class PluginBinding {
     public record BoundCheck(String at, String plugin, HealthCheckFactory<?> factory, Object config) {
     }
 
+    /** A post-death or on-exit hook, its config bound and valid. */
+    public record BoundHook(String at, String type, String when, java.time.Duration timeout, String plugin,
+                            DeathHookFactory<?> factory, Object config) {
+    }
+
     /**
-     * @param plugins null when the config names no plugin kind (nothing was loaded)
-     * @param checks  each service's health checks, in config order (services without checks are absent)
+     * @param plugins   null when the config names no plugin kind (nothing was loaded)
+     * @param checks    each service's health checks, in config order (services without checks are absent)
+     * @param hooks     each service's on-death hooks, in config order (services without hooks are absent)
+     * @param exitHooks the on-exit hooks, in config order
      */
     public record Bound(Plugins plugins, Map<String, BoundSink> sinks, Map<String, List<BoundCheck>> checks,
+                        Map<String, List<BoundHook>> hooks, List<BoundHook> exitHooks,
                         ConfigLoader.Loaded normalized) implements AutoCloseable {
         @Override
         public void close() {
@@ -50,8 +59,8 @@ public final class PluginBinding {
     public static Bound bind(ConfigLoader.Loaded loaded, String pluginsDirOption) throws ConfigException {
         Map<String, ConfigLoader.PluginUse> uses = loaded.pluginSinks();
         Map<String, List<ConfigLoader.PluginUse>> checkUses = loaded.pluginChecks();
-        if (uses.isEmpty() && checkUses.isEmpty()) {
-            return new Bound(null, Map.of(), Map.of(), loaded);
+        if (!loaded.usesPlugins()) {
+            return new Bound(null, Map.of(), Map.of(), Map.of(), List.of(), loaded);
         }
         PluginsDir dir = PluginsDir.of(pluginsDirOption, loaded.pluginsDir());
         Plugins plugins = Plugins.load(dir.path(), Accounts.effectiveUid() == 0);
@@ -87,11 +96,47 @@ public final class PluginBinding {
                 checks.put(e.getKey(), bound);
                 normalizedChecks.put(e.getKey(), options);
             }
-            return new Bound(plugins, sinks, checks, loaded.withBoundSinks(normalized).withBoundChecks(normalizedChecks));
+            Map<String, List<BoundHook>> hooks = new LinkedHashMap<>();
+            Map<String, List<Map<String, com.fasterxml.jackson.databind.JsonNode>>> normalizedHooks = new LinkedHashMap<>();
+            for (var e : loaded.pluginHooks().entrySet()) {
+                List<Map<String, com.fasterxml.jackson.databind.JsonNode>> options = new ArrayList<>();
+                hooks.put(e.getKey(), bindHooks(e.getValue(), plugins, dir, loaded, options));
+                normalizedHooks.put(e.getKey(), options);
+            }
+            List<Map<String, com.fasterxml.jackson.databind.JsonNode>> exitOptions = new ArrayList<>();
+            List<BoundHook> exitHooks = bindHooks(loaded.pluginExitHooks(), plugins, dir, loaded, exitOptions);
+            return new Bound(plugins, sinks, checks, hooks, exitHooks, loaded.withBoundSinks(normalized).withBoundChecks(normalizedChecks)
+                    .withBoundHooks(normalizedHooks, exitOptions));
         } catch (ConfigException | RuntimeException e) {
             plugins.close();
             throw e;
         }
+    }
+
+    private static List<BoundHook> bindHooks(List<ConfigLoader.HookUse> uses, Plugins plugins, PluginsDir dir,
+                                             ConfigLoader.Loaded loaded,
+                                             List<Map<String, com.fasterxml.jackson.databind.JsonNode>> normalized)
+            throws ConfigException {
+        List<BoundHook> bound = new ArrayList<>(uses.size());
+        for (ConfigLoader.HookUse hook : uses) {
+            ConfigLoader.PluginUse use = hook.use();
+            Factory<?, ?> factory = plugins.factory(PluginKind.HOOK, use.type())
+                    .orElseThrow(() -> unknownKind(PluginKind.HOOK, use, plugins, dir));
+            Object config = ConfigLoader.bind(use.options(), factory.configType(), use.at(), loaded.format(), ConfigLoader.hookKeys());
+            bound.add(new BoundHook(use.at(), use.type(), hook.when(), hook.timeout(), plugins.owner(factory),
+                    (DeathHookFactory<?>) factory, config));
+            normalized.add(ConfigLoader.unbind(config, loaded.format()));
+        }
+        return bound;
+    }
+
+    /**
+     * Makes a bound hook's {@link io.kinesin.spi.DeathHook}, within the kernel's deadline.
+     *
+     * @throws ConfigException naming the hook, when the plugin refuses or fails
+     */
+    public static io.kinesin.spi.DeathHook create(BoundHook hook, io.kinesin.spi.PluginContext context) throws ConfigException {
+        return make(hook.factory(), hook.config(), context, hook.at(), hook.plugin(), "hook");
     }
 
     /**

@@ -29,8 +29,13 @@ public sealed interface Event {
      * {@code exited} (on the loop's thread: it must only hand the status on).
      *
      * @param started completed with the pid, or exceptionally with the {@code SpawnException}
+     * @param output  a name for the log bus ({@code hook:web:alert}): the process's stdout and
+     *                stderr go there, labelled with it; null: as the spec says
      */
-    record SpawnFor(SpawnSpec spec, Consumer<ExitStatus> exited, CompletableFuture<Integer> started) implements Event {
+    record SpawnFor(SpawnSpec spec, Consumer<ExitStatus> exited, CompletableFuture<Integer> started, String output) implements Event {
+        public SpawnFor(SpawnSpec spec, Consumer<ExitStatus> exited, CompletableFuture<Integer> started) {
+            this(spec, exited, started, null);
+        }
     }
 
     /**

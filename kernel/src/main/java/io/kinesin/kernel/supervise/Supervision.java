@@ -75,6 +75,7 @@ public final class Supervision {
     private boolean started;
     private Shutdown shutdown;
     private int exitStatus = -1;
+    private String exitReason;
     private boolean starting;
     private boolean startAgain;
 
@@ -103,6 +104,17 @@ public final class Supervision {
             throw new IllegalStateException("still " + phase());
         }
         return exitStatus;
+    }
+
+    /**
+     * Why kinesin is exiting, as on-exit hooks get it ({@code KINESIN_REASON}): {@code signal TERM},
+     * {@code service web ended}, {@code every service ended}; valid once {@link #finished()}.
+     */
+    public String exitReason() {
+        if (!finished()) {
+            throw new IllegalStateException("still " + phase());
+        }
+        return exitReason == null ? "every service ended" : exitReason;
     }
 
     public List<InstanceView> instances() {
@@ -631,7 +643,7 @@ public final class Supervision {
             return;
         }
         if (i.service.essential()) {
-            beginShutdown(i.name() + " ended", null);
+            beginShutdown(i.name() + " ended", "service " + i.name() + " ended", null);
             return;
         }
         startWhatCan();
@@ -640,7 +652,7 @@ public final class Supervision {
 
     private void stopIfIdle() {
         if (phase() == Phase.RUNNING && instances.allFinal() && !instances.anyHeld()) {
-            beginShutdown("nothing left to run", null);
+            beginShutdown("nothing left to run", "every service ended", null);
         }
     }
 
@@ -652,17 +664,22 @@ public final class Supervision {
 
     private void requestShutdown(Signal signal) {
         if (!plan.forwarding().forwards(signal)) {
-            beginShutdown("received " + signal.sigName(), null);
+            beginShutdown("received " + signal.sigName(), "signal ".concat(signal.name()), null);
         } else if (plan.forwarding().rewritten(signal).isPresent()) {
-            beginShutdown("received " + signal.sigName(), signal);
+            beginShutdown("received " + signal.sigName(), "signal ".concat(signal.name()), signal);
         }
         // a rewrite to 0 drops it: no shutdown
     }
 
-    private void beginShutdown(String reason, Signal forward) {
+    /**
+     * @param reason     for kinesin's log ({@code received SIGTERM})
+     * @param exitReason for on-exit hooks ({@code signal TERM}, {@code service web ended})
+     */
+    private void beginShutdown(String reason, String exitReason, Signal forward) {
         if (shutdown != null) {
             return;
         }
+        this.exitReason = exitReason;
         log.info("shutting down", "reason", reason);
         for (List<Instance> list : instances.all()) {
             for (Instance i : list) {

@@ -1,6 +1,7 @@
 package io.kinesin.kernel.supervise;
 
 import io.kinesin.kernel.health.HealthChecks;
+import io.kinesin.kernel.hooks.Hooks;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.logbus.LineWatch;
 import io.kinesin.kernel.ready.Channel;
@@ -90,6 +91,7 @@ public final class Supervisor implements Effects {
     private final Listeners listeners;
     private final Supervision supervision;
     private final ReadyChannels readiness;
+    private Hooks hooks;
     private final HealthChecks health;
     /** The ticket of each instance's process, by pid, for its readiness channel and checks. */
     private final Map<Integer, Ticket> tickets = new HashMap<>();
@@ -140,6 +142,14 @@ public final class Supervisor implements Effects {
         this.status = new Status(Supervision.Phase.IDLE, Instant.now(), supervision.instances());
     }
 
+    /** The config's hooks: they hear of deaths from now on, and the on-exit ones run before kinesin exits. */
+    public void hooks(Hooks hooks) {
+        this.hooks = hooks;
+        if (hooks.any()) {
+            listen(hooks);
+        }
+    }
+
     /** Adds a listener for every lifecycle record from now on (called on its own thread). */
     public void listen(LifecycleListener listener) {
         listeners.add(listener);
@@ -172,36 +182,67 @@ public final class Supervisor implements Effects {
         supervision.start();
         publishStatus();
         while (!supervision.finished()) {
-            Event event;
-            try {
-                long wait = Math.min(untilNextTimer(), Math.max(0, lastReap + REAP_TICK.toNanos() - System.nanoTime()));
-                event = events.poll(wait, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("supervisor loop interrupted", e);
-            }
-            try {
-                if (event != null) {
-                    handle(event);
-                }
-                if (System.nanoTime() - lastReap >= REAP_TICK.toNanos()) {
-                    reap();
-                }
-                fireDueTimers();
-            } catch (RuntimeException | Error e) {
-                // PID 1 must not die of its own bug with children still running: report and go on
-                log.error("internal error; kinesin carries on", "error", e.toString(), "at", String.valueOf(firstFrame(e)));
-            }
-            publishStatus();
+            step(Long.MAX_VALUE);
+        }
+        if (hooks != null && !hooks.exitBudget().isZero()) {
+            runExitHooks();
         }
         readiness.close();
         if (health != null) {
             health.close();
         }
+        if (hooks != null) {
+            hooks.close();
+        }
         if (bus != null) {
             bus.close(OUTPUT_DRAIN, logFlush); // every line the children wrote, before kinesin exits
         }
         return supervision.exitStatus();
+    }
+
+    /** One turn of the loop: the next event (waiting at most until a timer, a reap tick or {@code maxWait}), reaping, timers. */
+    private void step(long maxWait) {
+        Event event;
+        try {
+            long wait = Math.min(maxWait, Math.min(untilNextTimer(), Math.max(0, lastReap + REAP_TICK.toNanos() - System.nanoTime())));
+            event = events.poll(wait, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("supervisor loop interrupted", e);
+        }
+        try {
+            if (event != null) {
+                handle(event);
+            }
+            if (System.nanoTime() - lastReap >= REAP_TICK.toNanos()) {
+                reap();
+            }
+            fireDueTimers();
+        } catch (RuntimeException | Error e) {
+            // PID 1 must not die of its own bug with children still running: report and go on
+            log.error("internal error; kinesin carries on", "error", e.toString(), "at", String.valueOf(firstFrame(e)));
+        }
+        publishStatus();
+    }
+
+    /**
+     * The on-exit hooks, once the services are gone and before the sinks close: the loop goes on
+     * (an exec hook's process is spawned, reaped and killed at its timeout through it) until
+     * they have ended, at most their longest timeout and a grace; what is still running then is
+     * killed with its process group.
+     */
+    private void runExitHooks() {
+        long deadline = System.nanoTime() + hooks.exitBudget().toNanos();
+        log.info("on-exit hooks", "status", supervision.exitStatus(), "reason", supervision.exitReason());
+        java.util.concurrent.CompletableFuture<Void> done = hooks.exit(supervision.exitStatus(), supervision.exitReason());
+        done.whenComplete((v, e) -> events.add(Event.ChildChanged.INSTANCE)); // wake the loop
+        while (!done.isDone() && System.nanoTime() - deadline < 0) {
+            step(Math.max(0, deadline - System.nanoTime()));
+        }
+        for (int pid : new ArrayList<>(claimed.keySet())) {
+            signal(pid, Signal.KILL, true); // a hook's process past its budget, and its group
+        }
+        reap();
     }
 
     private void publishStatus() {
@@ -297,11 +338,23 @@ public final class Supervisor implements Effects {
 
     private void spawnFor(Event.SpawnFor f) {
         int pid;
+        SpawnSpec spec = f.spec();
+        List<Integer> pipeEnds = new ArrayList<>(2);
         try {
-            pid = spawner.spawn(f.spec());
+            if (f.output() != null && bus != null) {
+                // its lines on the bus under its name, to the console, as a service's are by default
+                int out = bus.attach(f.output(), 0, Stream.STDOUT, List.of("console"));
+                pipeEnds.add(out);
+                int err = bus.attach(f.output(), 0, Stream.STDERR, List.of("console"));
+                pipeEnds.add(err);
+                spec = spec.withStdio(spec.stdin(), new SpawnSpec.Stdio.Dup(out), new SpawnSpec.Stdio.Dup(err));
+            }
+            pid = spawner.spawn(spec);
         } catch (SpawnException | RuntimeException e) {
             f.started().completeExceptionally(e);
             return;
+        } finally {
+            pipeEnds.forEach(Fds::close);
         }
         claimed.put(pid, f.exited());
         f.started().complete(pid);

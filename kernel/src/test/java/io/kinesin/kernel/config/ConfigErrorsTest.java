@@ -238,8 +238,6 @@ class ConfigErrorsTest {
 
     @Test
     void keysNotImplementedYetSaySo() throws Exception {
-        assertThat(web("on-death: [{ type: exec, command: [/bin/true] }]"))
-                .isEqualTo("services.web.on-death: not in this version of kinesin yet (post-death hooks); remove on-death");
         assertThat(yaml("kinesin: { http: { listen: \":8558\" } }\nservices: { web: { command: /bin/true } }"))
                 .isEqualTo("kinesin.http: not in this version of kinesin yet (the HTTP endpoint); remove http");
     }

@@ -67,8 +67,10 @@ class SectionErrorsTest {
     void kinesinFeaturesNotInThisVersion() throws Exception {
         assertThat(yaml("kinesin: { plugins: { dir: \"\" } }\n" + WEB))
                 .isEqualTo("kinesin.plugins.dir: is empty; give the directory plugin jars are in, e.g. /opt/kinesin/plugins");
-        assertThat(yaml("on-exit: [{ type: exec, command: [/bin/true] }]\n" + WEB))
-                .isEqualTo("on-exit: not in this version of kinesin yet (on-exit hooks); remove on-exit");
+        assertThat(yaml("on-exit: [{ type: exec, command: [/bin/true], when: failure }]\n" + WEB))
+                .isEqualTo("on-exit[0].when: an on-exit hook runs once, when kinesin exits; remove when (it is for on-death)");
+        assertThat(yaml("on-exit: [{ command: [/bin/true] }]\n" + WEB))
+                .isEqualTo("on-exit[0].type: every hook needs a type: exec or webhook (or a plugin's kind)");
     }
 
     @Test
@@ -120,6 +122,13 @@ class SectionErrorsTest {
         assertThat(web("signals: { rewrite: { TERM: NOPE } }")).isEqualTo(
                 "services.web.signals.rewrite.TERM: unknown signal \"NOPE\"; expected a name such as TERM or SIGHUP, or a number 1-64");
         assertThat(web("stop: { signals: [] }")).isEqualTo("services.web.stop.signals: the ladder needs at least one signal, e.g. [TERM, KILL]");
+    }
+
+    @Test
+    void hooksKinesinsOwnKeys() throws Exception {
+        assertThat(web("on-death: [{ type: exec, when: sometimes }]"))
+                .isEqualTo("services.web.on-death[0].when: unknown \"sometimes\"; expected always, failure, final, failed");
+        assertThat(web("on-death: [{ type: webhook, timeout: 0s }]")).isEqualTo("services.web.on-death[0].timeout: must be > 0");
     }
 
     @Test
