@@ -1,4 +1,4 @@
-package io.kinesin.probes;
+package io.kinesin.spi.contract;
 
 import io.kinesin.spi.Metrics;
 import io.kinesin.spi.PluginContext;
@@ -7,13 +7,13 @@ import io.kinesin.spi.Spawner;
 import java.nio.file.Path;
 import java.time.Clock;
 
-/** A {@link PluginContext} for tests: the checks ask it only for its spawner. */
-final class Contexts {
+/** {@link PluginContext}s for plugins' tests, with a spawner and a logger and nothing else. */
+public final class Contexts {
 
     private Contexts() {
     }
 
-    static PluginContext spawningWith(Spawner spawner) {
+    public static PluginContext spawningWith(Spawner spawner) {
         return new PluginContext() {
             @Override
             public Spawner spawner() {
@@ -27,25 +27,25 @@ final class Contexts {
 
             @Override
             public System.Logger logger() {
-                return System.getLogger("probes");
+                return System.getLogger("kinesin.plugin");
             }
 
             @Override
             public Path stateDir() {
-                throw new UnsupportedOperationException("the checks keep no state");
+                throw new UnsupportedOperationException("this test context has no state dir");
             }
 
             @Override
             public Metrics metrics() {
-                throw new UnsupportedOperationException("the checks add no metrics");
+                throw new UnsupportedOperationException("this test context has no metrics");
             }
         };
     }
 
-    /** For the kinds that spawn nothing: asking for the spawner is a bug. */
-    static PluginContext plain() {
+    /** For the kinds that spawn nothing: spawning is a bug. */
+    public static PluginContext plain() {
         return spawningWith(command -> {
-            throw new UnsupportedOperationException("this check kind spawns nothing, yet ran " + command.argv());
+            throw new UnsupportedOperationException("this plugin kind spawns nothing, yet ran " + command.argv());
         });
     }
 }
