@@ -7,13 +7,17 @@ import io.kinesin.spi.PluginContext;
 import io.kinesin.spi.Signal;
 import io.kinesin.spi.Spawner;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs the command through the kernel's spawner with kinesin's environment, the configured
+ * Runs the command through the kernel's spawner (a relative {@code ./alert.sh} from the config
+ * file's directory) with kinesin's environment, the configured
  * {@code env} and the facts, and succeeds when it exits 0. Its output goes to kinesin's log
  * bus labelled {@code hook:SERVICE:PROGRAM} ({@code hook:on-exit:PROGRAM}). The kernel kills
  * its process group at the timeout at the latest; the hook does not wait for that: when the
@@ -23,11 +27,13 @@ import java.util.concurrent.TimeoutException;
 final class ExecHook implements DeathHook {
 
     private final ExecHookConfig config;
+    private final List<String> argv; // the program resolved as a service's
     private final Map<String, String> environment; // kinesin's own and the configured env
     private final PluginContext context;
 
     ExecHook(ExecHookConfig config, Map<String, String> kinesinsEnvironment, PluginContext context) {
         this.config = config;
+        this.argv = argv(config, context.configDirectory());
         Map<String, String> env = new HashMap<>(kinesinsEnvironment);
         env.putAll(config.env());
         this.environment = Map.copyOf(env);
@@ -54,12 +60,12 @@ final class ExecHook implements DeathHook {
                 env.put(name, value);
             }
         });
-        var started = context.spawner().spawn(new Spawner.Command(config.command(), env, null, null, output, config.timeout()));
+        var started = context.spawner().spawn(new Spawner.Command(argv, env, null, null, output, config.timeout()));
         Spawner.Child child;
         try {
             child = budget.await(started);
         } catch (ExecutionException e) {
-            throw new HookFailed("cannot run " + config.command().getFirst() + ": " + HookFailed.why(e.getCause()));
+            throw new HookFailed("cannot run " + argv.getFirst() + ": " + HookFailed.why(e.getCause()));
         } catch (TimeoutException | InterruptedException e) {
             started.thenAccept(late -> late.signal(Signal.KILL)); // if it starts after all, it is not waited for
             if (e instanceof InterruptedException interrupted) {
@@ -84,6 +90,20 @@ final class ExecHook implements DeathHook {
             case ExitStatus.Exited e -> throw new HookFailed("exit " + e.exitCode());
             case ExitStatus.Killed k -> throw new HookFailed("killed by " + k.signal().name() + (k.coreDumped() ? " (core dumped)" : ""));
         }
+    }
+
+    /**
+     * A relative program with a {@code /} ({@code ./alert.sh}) is meant from the config file's
+     * directory, as a service's command; a bare name is looked up in the PATH by the kernel.
+     */
+    private static List<String> argv(ExecHookConfig config, Path configDirectory) {
+        String program = config.command().getFirst();
+        if (program.indexOf('/') < 0 || program.startsWith("/")) {
+            return config.command();
+        }
+        List<String> argv = new ArrayList<>(config.command());
+        argv.set(0, configDirectory.resolve(program).normalize().toString());
+        return List.copyOf(argv);
     }
 
     /** Nothing to release: each call's process is gone (or killed) when it returns. */

@@ -122,6 +122,19 @@ class ExecHookTest {
         }
     }
 
+    @Test
+    void aRelativeProgramIsFoundFromTheConfigFilesDirectory() throws Exception {
+        Path script = Files.writeString(dir.resolve("alert.sh"), "#!/bin/sh\necho \"$KINESIN_SERVICE\" > \"$OUT/relative.txt\"\n");
+        assertThat(script.toFile().setExecutable(true)).isTrue();
+        ExecHookConfig config = new ExecHookConfig(List.of("./alert.sh"), Map.of("OUT", dir.toString()), TIMEOUT);
+        try (DeathHook hook = new ExecHook(config, Map.of(), Contexts.of(spawner, dir, 1))) {
+            hook.onDeath(death());
+        }
+        assertThat(dir.resolve("relative.txt")).content().isEqualTo("web\n");
+        assertThat(spawner.started().getFirst().command.argv()).containsExactly(script.toString());
+        assertThat(spawner.started().getFirst().command.output()).isEqualTo("hook:web:alert.sh");
+    }
+
     /**
      * A command that hangs, with a child of its own, is killed at the timeout with that child
      * (the spawner here would only kill it 60s later: the hook itself must).

@@ -168,7 +168,7 @@ class WebhookTest {
     }
 
     private JsonNode post(Death death, int replicas) throws Exception {
-        PluginContext context = withReplicas(replicas);
+        PluginContext context = Contexts.plain(replicas);
         try (DeathHook hook = hook(receiver.url("/ok"), Map.of(), TIMEOUT, context)) {
             hook.onDeath(death);
         }
@@ -181,41 +181,5 @@ class WebhookTest {
 
     private static Death death() {
         return new Death("web", 0, 4242, ExitStatus.exited(1), 1, true, "backoff", AT, 0);
-    }
-
-    /** A context whose every service runs {@code replicas} instances. */
-    private static PluginContext withReplicas(int replicas) {
-        PluginContext plain = Contexts.plain();
-        return new PluginContext() {
-            @Override
-            public io.kinesin.spi.Spawner spawner() {
-                return plain.spawner();
-            }
-
-            @Override
-            public java.time.Clock clock() {
-                return plain.clock();
-            }
-
-            @Override
-            public System.Logger logger() {
-                return plain.logger();
-            }
-
-            @Override
-            public java.nio.file.Path stateDir() {
-                return plain.stateDir();
-            }
-
-            @Override
-            public io.kinesin.spi.Metrics metrics() {
-                return plain.metrics();
-            }
-
-            @Override
-            public int replicas(String service) {
-                return replicas;
-            }
-        };
     }
 }
