@@ -127,7 +127,7 @@ class ExecHookTest {
         Path script = Files.writeString(dir.resolve("alert.sh"), "#!/bin/sh\necho \"$KINESIN_SERVICE\" > \"$OUT/relative.txt\"\n");
         assertThat(script.toFile().setExecutable(true)).isTrue();
         ExecHookConfig config = new ExecHookConfig(List.of("./alert.sh"), Map.of("OUT", dir.toString()), TIMEOUT);
-        try (DeathHook hook = new ExecHook(config, Map.of(), Contexts.of(spawner, dir, 1))) {
+        try (DeathHook hook = new ExecHook(config, Map.of(), Contexts.of(spawner, dir, service -> 1))) {
             hook.onDeath(death());
         }
         assertThat(dir.resolve("relative.txt")).content().isEqualTo("web\n");

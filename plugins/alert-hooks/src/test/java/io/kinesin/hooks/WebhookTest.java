@@ -168,7 +168,7 @@ class WebhookTest {
     }
 
     private JsonNode post(Death death, int replicas) throws Exception {
-        PluginContext context = Contexts.plain(replicas);
+        PluginContext context = Contexts.replicas(Map.of(death.service(), replicas));
         try (DeathHook hook = hook(receiver.url("/ok"), Map.of(), TIMEOUT, context)) {
             hook.onDeath(death);
         }

@@ -6,22 +6,43 @@ import io.kinesin.spi.Spawner;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
+import java.util.function.ToIntFunction;
 
-/** {@link PluginContext}s for plugins' tests: a spawner, a logger, a config directory and a replica count, nothing else. */
+/**
+ * {@link PluginContext}s for plugins' tests: a spawner, a logger, the config file's directory
+ * and the services' replica counts, nothing else (no state dir, no metrics).
+ */
 public final class Contexts {
+
+    private static final Spawner NO_SPAWNER = command -> {
+        throw new UnsupportedOperationException("this plugin kind spawns nothing, yet ran " + command.argv());
+    };
 
     private Contexts() {
     }
 
+    /** For the kinds that spawn: processes go to {@code spawner}. */
     public static PluginContext spawningWith(Spawner spawner) {
-        return of(spawner, Path.of("").toAbsolutePath(), 1);
+        return of(spawner, workingDirectory(), service -> 1);
     }
 
-    /**
-     * A context whose config file lies in {@code configDirectory} and whose every service runs
-     * {@code replicas} instances.
-     */
-    public static PluginContext of(Spawner spawner, Path configDirectory, int replicas) {
+    /** For the kinds that spawn nothing: spawning is a bug. */
+    public static PluginContext plain() {
+        return of(NO_SPAWNER, workingDirectory(), service -> 1);
+    }
+
+    /** Services run as many instances as {@code replicas} says (1 for one it does not name). */
+    public static PluginContext replicas(Map<String, Integer> replicas) {
+        return of(NO_SPAWNER, workingDirectory(), service -> replicas.getOrDefault(service, 1));
+    }
+
+    /** The config file lies in {@code configDirectory}: a plugin's relative paths are from there. */
+    public static PluginContext configIn(Path configDirectory) {
+        return of(NO_SPAWNER, configDirectory, service -> 1);
+    }
+
+    public static PluginContext of(Spawner spawner, Path configDirectory, ToIntFunction<String> replicas) {
         return new PluginContext() {
             @Override
             public Spawner spawner() {
@@ -50,7 +71,7 @@ public final class Contexts {
 
             @Override
             public int replicas(String service) {
-                return replicas;
+                return replicas.applyAsInt(service);
             }
 
             @Override
@@ -60,17 +81,7 @@ public final class Contexts {
         };
     }
 
-    /** For the kinds that spawn nothing: spawning is a bug. */
-    public static PluginContext plain() {
-        return spawningWith(NO_SPAWNER);
+    private static Path workingDirectory() {
+        return Path.of("").toAbsolutePath();
     }
-
-    /** For the kinds that spawn nothing, with every service running {@code replicas} instances. */
-    public static PluginContext plain(int replicas) {
-        return of(NO_SPAWNER, Path.of("").toAbsolutePath(), replicas);
-    }
-
-    private static final Spawner NO_SPAWNER = command -> {
-        throw new UnsupportedOperationException("this plugin kind spawns nothing, yet ran " + command.argv());
-    };
 }
