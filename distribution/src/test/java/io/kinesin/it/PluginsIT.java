@@ -44,6 +44,7 @@ class PluginsIT {
         assertThat(r.stdout()).matches("(?ms).*^file-sink \\S+ file-sink\\.jar sink:file$.*");
         assertThat(r.stdout()).matches("(?ms).*^loki-sink \\S+ loki-sink\\.jar sink:loki$.*");
         assertThat(r.stdout()).matches("(?ms).*^probes \\S+ probes\\.jar check:exec check:http check:tcp$.*");
+        assertThat(r.stdout()).matches("(?ms).*^alert-hooks \\S+ alert-hooks\\.jar hook:exec hook:webhook$.*");
         assertThat(r.stderr()).isEmpty();
     }
 

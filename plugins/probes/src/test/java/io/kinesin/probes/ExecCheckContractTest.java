@@ -1,7 +1,9 @@
 package io.kinesin.probes;
 
 import io.kinesin.spi.HealthCheck;
+import io.kinesin.spi.contract.Contexts;
 import io.kinesin.spi.contract.HealthCheckContract;
+import io.kinesin.spi.contract.ProcessSpawner;
 import org.junit.jupiter.api.AfterEach;
 
 import java.util.List;

@@ -3,6 +3,8 @@ package io.kinesin.probes;
 import io.kinesin.spi.ExitStatus;
 import io.kinesin.spi.HealthCheck;
 import io.kinesin.spi.Signal;
+import io.kinesin.spi.contract.Contexts;
+import io.kinesin.spi.contract.ProcessSpawner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kinesin.spi.HealthCheck;
 import io.kinesin.spi.HealthCheckFactory;
 import io.kinesin.spi.PluginContext;
+import io.kinesin.spi.contract.Contexts;
+import io.kinesin.spi.contract.ProcessSpawner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pf4j.DefaultPluginManager;

@@ -1,6 +1,7 @@
 package io.kinesin.probes;
 
 import io.kinesin.spi.HealthCheck;
+import io.kinesin.spi.contract.Contexts;
 import io.kinesin.spi.contract.HealthCheckContract;
 import org.junit.jupiter.api.AfterEach;
 

@@ -5,6 +5,11 @@
  * the rules every implementation must keep, as Logback's appender tests do. They assert what the
  * kernel relies on, no more: delivery, deadlines, idempotent close.
  *
+ * <p>Beside them, what a plugin's tests need to stand in for the kernel: {@link
+ * io.kinesin.spi.contract.ProcessSpawner} (a spawner that runs real processes) and {@link
+ * io.kinesin.spi.contract.Contexts} (plugin contexts around it), and {@link
+ * io.kinesin.spi.contract.PluginJar}, which builds real plugin jars.
+ *
  * <p>Depends on the spi, JUnit Jupiter and AssertJ (the plugin's test scope must have the last
  * two; a test-jar brings no dependencies of its own).
  */

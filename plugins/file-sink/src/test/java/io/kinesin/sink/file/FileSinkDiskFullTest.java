@@ -2,6 +2,7 @@ package io.kinesin.sink.file;
 
 import io.kinesin.spi.LogLine;
 import io.kinesin.spi.LogSink;
+import io.kinesin.spi.contract.Contexts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,6 +3,7 @@ package io.kinesin.sink.file;
 import io.kinesin.spi.LogLine;
 import io.kinesin.spi.LogSink;
 import io.kinesin.spi.Stream;
+import io.kinesin.spi.contract.Contexts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -5,6 +5,7 @@ import io.kinesin.spi.LogLine;
 import io.kinesin.spi.LogSink;
 import io.kinesin.spi.LogSinkFactory;
 import io.kinesin.spi.Stream;
+import io.kinesin.spi.contract.Contexts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pf4j.DefaultPluginManager;

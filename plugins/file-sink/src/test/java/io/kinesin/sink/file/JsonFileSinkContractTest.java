@@ -3,6 +3,7 @@ package io.kinesin.sink.file;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kinesin.spi.LogSink;
+import io.kinesin.spi.contract.Contexts;
 import io.kinesin.spi.contract.LogSinkContract;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,7 @@
 package io.kinesin.sink.file;
 
 import io.kinesin.spi.LogSink;
+import io.kinesin.spi.contract.Contexts;
 import io.kinesin.spi.contract.LogSinkContract;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package io.kinesin.probes;
+package io.kinesin.spi.contract;
 
 import io.kinesin.spi.ExitStatus;
 import io.kinesin.spi.Signal;
@@ -14,25 +14,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A stand-in for the kernel's spawner, for tests (only the plugin's jar must not fork): runs
+ * A stand-in for the kernel's spawner, for plugins' tests (only a plugin's jar must not fork): runs
  * {@link Command}'s argv with exactly its environment, discards the output (null), kills the
  * process tree when {@code timeout} has passed, and reaps through the JDK. What it cannot do
  * as the kernel does: a process group (it kills the tree it finds instead), another user (only
  * this one), and a death by signal N that a JDK reports as exit 128+N is taken for the signal.
  * It keeps every child it started, for the tests to look at.
  */
-final class ProcessSpawner implements Spawner {
+public final class ProcessSpawner implements Spawner {
 
     private final List<Started> started = new CopyOnWriteArrayList<>();
     private final Duration late;
 
     /** Kills at {@code timeout}, as the kernel does. */
-    ProcessSpawner() {
+    public ProcessSpawner() {
         this(Duration.ZERO);
     }
 
-    /** Kills {@code late} after {@code timeout}: for a test that must see the check kill by itself. */
-    ProcessSpawner(Duration late) {
+    /** Kills {@code late} after {@code timeout}: for a test that must see the plugin kill by itself. */
+    public ProcessSpawner(Duration late) {
         this.late = late;
     }
 
@@ -72,20 +72,20 @@ final class ProcessSpawner implements Spawner {
     }
 
     /** The children started so far, oldest first. */
-    List<Started> started() {
+    public List<Started> started() {
         return List.copyOf(started);
     }
 
     /** Kills what is still running: a test's clean-up. */
-    void killAll() {
+    public void killAll() {
         started.forEach(Started::killTree);
     }
 
-    /** One started process, and the signals the check sent it. */
-    static final class Started implements Child {
-        final Command command;
-        final Process process;
-        final List<Signal> signalled = new CopyOnWriteArrayList<>();
+    /** One started process, and the signals the plugin sent it. */
+    public static final class Started implements Child {
+        public final Command command;
+        public final Process process;
+        public final List<Signal> signalled = new CopyOnWriteArrayList<>();
 
         Started(Command command, Process process) {
             this.command = command;
@@ -117,7 +117,7 @@ final class ProcessSpawner implements Spawner {
         }
 
         /** Children first, listed before the parent dies and they are orphaned. */
-        void killTree() {
+        public void killTree() {
             List<ProcessHandle> tree = process.descendants().toList();
             process.destroyForcibly();
             tree.forEach(ProcessHandle::destroyForcibly);
