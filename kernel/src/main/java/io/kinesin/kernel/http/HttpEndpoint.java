@@ -1,0 +1,201 @@
+package io.kinesin.kernel.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.kinesin.kernel.cli.UsageException;
+import io.kinesin.kernel.control.Self;
+import io.kinesin.kernel.control.StatusJson;
+import io.kinesin.kernel.log.Log;
+import io.kinesin.kernel.logbus.LogCounters;
+import io.kinesin.kernel.metrics.Counters;
+import io.kinesin.kernel.supervise.Lifecycle;
+import io.kinesin.kernel.supervise.Plan;
+import io.kinesin.kernel.supervise.Supervisor;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP endpoint: {@code /livez}, {@code /readyz}, {@code /status}, {@code /metrics} and the
+ * status page at {@code /}, on the JDK's own server. Read-only: GET and HEAD, answered from the
+ * supervisor's published snapshot (only {@code /livez} asks the loop, through one
+ * {@code Event.Ping}). Bound before anything starts, so that an address that cannot be had is a
+ * usage error; it serves from the first lifecycle record on (after the first spawn), on
+ * {@link #THREADS} threads of its own with a bounded queue. The JDK server's limits bound
+ * what a client can hold: request line and headers, the time to send a request and to take an
+ * answer, open connections.
+ */
+public final class HttpEndpoint implements AutoCloseable {
+
+    static final int THREADS = 2;
+    /** Connections waiting for a thread; beyond it the server closes a new connection at once. */
+    static final int QUEUE = 256;
+
+    /**
+     * The JDK server reads its limits from system properties when its classes are loaded; a
+     * value given with {@code -D} (JAVA_TOOL_OPTIONS) wins.
+     */
+    static final List<String[]> LIMITS = List.of(
+            new String[] {"sun.net.httpserver.maxReqTime", "5"},          // seconds to send the request line and headers
+            new String[] {"sun.net.httpserver.maxRspTime", "10"},         // seconds to take the whole answer
+            new String[] {"sun.net.httpserver.maxReqHeaders", "64"},
+            new String[] {"sun.net.httpserver.maxReqHeaderSize", "8192"}, // request line and headers, bytes
+            new String[] {"sun.net.httpserver.idleInterval", "30"},       // seconds a kept-alive connection may idle
+            new String[] {"sun.net.httpserver.maxIdleConnections", "16"},
+            new String[] {"jdk.httpserver.maxConnections", "512"},
+            new String[] {"sun.net.httpserver.nodelay", "true"});
+
+    private final HttpServer server;
+    private final Listen listen;
+    private volatile Routes routes;
+    private ThreadPoolExecutor executor;
+
+    private HttpEndpoint(HttpServer server, Listen listen) {
+        this.server = server;
+        this.listen = listen;
+    }
+
+    /** Binds {@code listen}; an address that cannot be had is a usage error (exit 2, nothing started). */
+    public static HttpEndpoint bind(Listen listen) throws UsageException {
+        for (String[] limit : LIMITS) {
+            if (System.getProperty(limit[0]) == null) {
+                System.setProperty(limit[0], limit[1]);
+            }
+        }
+        try {
+            return new HttpEndpoint(HttpServer.create(listen.address(), 64), listen);
+        } catch (BindException e) {
+            throw new UsageException("--http / kinesin.http.listen " + listen + ": cannot listen there ("
+                    + e.getMessage() + "); is another process serving that port?");
+        } catch (IOException | RuntimeException e) {
+            throw new UsageException("--http / kinesin.http.listen " + listen + ": cannot listen there (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The address bound: the real port when {@code listen} said 0. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /**
+     * Serves {@code supervisor} from its first lifecycle record on: the Prometheus client is
+     * loaded and the server started on the listeners' thread, after the first spawn.
+     */
+    public void serve(Supervisor supervisor, Plan plan, Self self, LogCounters logCounters, Counters counters, Log log) {
+        supervisor.listen(new io.kinesin.kernel.supervise.LifecycleListener() {
+            private Exposition metrics;
+
+            @Override
+            public void on(Lifecycle record) {
+                if (metrics == null) {
+                    metrics = new Exposition(supervisor, plan, self.version(), logCounters, counters);
+                    start(new Routes(supervisor, plan, self, metrics, new Liveness(supervisor, plan)), log);
+                }
+                metrics.on(record);
+            }
+        });
+    }
+
+    private synchronized void start(Routes r, Log log) {
+        routes = r;
+        executor = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), task -> {
+            Thread t = new Thread(task, "kinesin-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+        InetSocketAddress a = server.getAddress();
+        log.info("http endpoint serving", "listen", listen.toString(), "address", a.getAddress().getHostAddress() + ":" + a.getPort());
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        try (x) {
+            String method = x.getRequestMethod();
+            boolean head = method.equals("HEAD");
+            x.getResponseHeaders().set("Cache-Control", "no-store");
+            x.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            if (!head && !method.equals("GET")) {
+                x.getResponseHeaders().set("Allow", "GET, HEAD");
+                send(x, 405, Routes.TEXT, ("method " + method + " not allowed: this endpoint is read-only\n"), false);
+                return;
+            }
+            Routes r = routes;
+            String path = x.getRequestURI().getRawPath();
+            switch (path) {
+                case "/livez" -> {
+                    Liveness.Answer a = r.liveness.check();
+                    send(x, a.code(), Routes.TEXT, a.text(), head);
+                }
+                case "/readyz" -> {
+                    List<NotReady> not = NotReady.of(r.supervisor.status(), r.plan);
+                    send(x, not.isEmpty() ? 200 : 503, Routes.JSON, NotReady.json(not), head);
+                }
+                case "/status" -> send(x, 200, Routes.JSON, StatusJson.of(r.supervisor.status(), r.self, Instant.now()), head);
+                case "/metrics" -> {
+                    ExpositionFormatWriter w = r.metrics.writer(x.getRequestHeaders().getFirst("Accept"));
+                    ByteArrayOutputStream body = new ByteArrayOutputStream(16384);
+                    r.metrics.write(w, body);
+                    x.getResponseHeaders().set("Content-Type", w.getContentType());
+                    body(x, 200, body.toByteArray(), head);
+                }
+                case "/" -> {
+                    x.getResponseHeaders().set("Content-Security-Policy", StatusPage.POLICY);
+                    send(x, 200, "text/html; charset=utf-8", StatusPage.HTML, head);
+                }
+                default -> send(x, 404, Routes.TEXT, "not found; try /livez /readyz /status /metrics or /\n", head);
+            }
+        } catch (IOException e) {
+            throw e; // the client went away: the server closes the connection
+        } catch (RuntimeException e) {
+            // a bug here answers 500 and never reaches the server's thread or the loop
+            try {
+                send(x, 500, Routes.TEXT, "internal error: " + e + "\n", false);
+            } catch (IOException | RuntimeException ignored) {
+                // headers were already sent: the connection is closed
+            }
+        }
+    }
+
+    private static void send(HttpExchange x, int code, String type, String text, boolean head) throws IOException {
+        x.getResponseHeaders().set("Content-Type", type);
+        body(x, code, text.getBytes(StandardCharsets.UTF_8), head);
+    }
+
+    private static void body(HttpExchange x, int code, byte[] bytes, boolean head) throws IOException {
+        if (head) {
+            x.getResponseHeaders().set("Content-Length", String.valueOf(bytes.length));
+            x.sendResponseHeaders(code, -1);
+            return;
+        }
+        x.sendResponseHeaders(code, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = x.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        server.stop(0);
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    /** What the handlers read, set once the endpoint starts. */
+    private record Routes(Supervisor supervisor, Plan plan, Self self, Exposition metrics, Liveness liveness) {
+        static final String TEXT = "text/plain; charset=utf-8";
+        static final String JSON = "application/json";
+    }
+}
