@@ -8,6 +8,7 @@ import io.kinesin.kernel.control.StatusJson;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.logbus.LogCounters;
 import io.kinesin.kernel.metrics.Counters;
+import io.kinesin.kernel.process.Processes;
 import io.kinesin.kernel.supervise.Lifecycle;
 import io.kinesin.kernel.supervise.Plan;
 import io.kinesin.kernel.supervise.Supervisor;
@@ -31,15 +32,19 @@ import java.util.concurrent.TimeUnit;
  * supervisor's published snapshot (only {@code /livez} asks the loop, through one
  * {@code Event.Ping}). Bound before anything starts, so that an address that cannot be had is a
  * usage error; it serves from the first lifecycle record on (after the first spawn), on
- * {@link #THREADS} threads of its own with a bounded queue. The JDK server's limits bound
- * what a client can hold: request line and headers, the time to send a request and to take an
- * answer, open connections.
+ * {@link #THREADS} threads of its own with a bounded queue, at nice {@link #NICE}: under a
+ * flood of requests the loop, at kinesin's own priority, still gets the CPU at once. The JDK
+ * server's limits bound what a client can hold: request line and headers, the time to send a
+ * request and to take an answer, open connections.
  */
 public final class HttpEndpoint implements AutoCloseable {
 
-    static final int THREADS = 2;
-    /** Connections waiting for a thread; beyond it the server closes a new connection at once. */
-    static final int QUEUE = 256;
+    /** Requests served at once: also how many slow clients it takes to make the others wait (up to maxReqTime). */
+    static final int THREADS = 8;
+    /** Requests waiting for a thread; beyond it the server closes a new connection at once. */
+    static final int QUEUE = 1024;
+    /** The endpoint's threads' nice value: the loop's is kinesin's own (0 as PID 1). */
+    static final int NICE = 10;
 
     /**
      * The JDK server reads its limits from system properties when its classes are loaded; a
@@ -52,7 +57,7 @@ public final class HttpEndpoint implements AutoCloseable {
             new String[] {"sun.net.httpserver.maxReqHeaderSize", "8192"}, // request line and headers, bytes
             new String[] {"sun.net.httpserver.idleInterval", "30"},       // seconds a kept-alive connection may idle
             new String[] {"sun.net.httpserver.maxIdleConnections", "16"},
-            new String[] {"jdk.httpserver.maxConnections", "512"},
+            new String[] {"jdk.httpserver.maxConnections", "1100"},
             new String[] {"sun.net.httpserver.nodelay", "true"});
 
     private final HttpServer server;
@@ -115,7 +120,20 @@ public final class HttpEndpoint implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/", this::handle);
-        server.start();
+        // the server's dispatcher thread, and the workers it starts, inherit the nice value of
+        // the thread that starts it: one of its own, so that no other thread of kinesin's is lowered
+        Thread starter = new Thread(() -> {
+            if (!Processes.niceThisThread(NICE)) {
+                log.warn("http endpoint runs at kinesin's own priority: cannot lower its threads' (setpriority)");
+            }
+            server.start();
+        }, "kinesin-http-start");
+        starter.start();
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         InetSocketAddress a = server.getAddress();
         log.info("http endpoint serving", "listen", listen.toString(), "address", a.getAddress().getHostAddress() + ":" + a.getPort());
     }
