@@ -250,7 +250,8 @@ class HttpIT {
         Http.Answer open = http.get("/metrics", "Accept: application/openmetrics-text; version=1.0.0; charset=utf-8\r\n");
         assertThat(open.header("Content-Type")).startsWith("application/openmetrics-text");
         assertThat(open.body()).endsWith("# EOF\n").contains("# TYPE kinesin_build info");
-        assertThat(promtool(open.body())).isEqualTo("");
+        // promtool check metrics reads only the text format; Prometheus itself asks for
+        // OpenMetrics first, so the next test's scrape (up == 1) is this format's check
     }
 
     /** {@code promtool check metrics}'s complaints; "" when there are none. */
