@@ -237,15 +237,19 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void theHttpEndpointsAddressIsChecked() throws Exception {
+        String web = "\nservices: { web: { command: /bin/true } }";
+        assertThat(yaml("kinesin: { http: { listen: \"8558\" } }" + web)).isEqualTo("kinesin.http.listen: \"8558\": no port; "
+                + "expected :PORT (every interface), 127.0.0.1:PORT or [::1]:PORT, e.g. :8558");
+        assertThat(yaml("kinesin: { http: { lisen: \":8558\" } }" + web)).isEqualTo("kinesin.http.lisen: unknown key; did you mean \"listen\"?");
+        assertThat(yaml("kinesin: { http: {} }" + web)).isEqualTo("kinesin.http.listen: missing; give the address to serve on, e.g. \":8558\"");
+        assertThat(yaml("kinesin: { http: \":8558\" }" + web)).isEqualTo("kinesin.http: expected { listen: \":8558\" }, not \":8558\"");
+    }
+
+    @Test
     void keysNotImplementedYetSaySo() throws Exception {
-        assertThat(web("health: [{ type: http, url: \"http://127.0.0.1/\" }]"))
-                .isEqualTo("services.web.health: not in this version of kinesin yet (health checks); remove health");
         assertThat(web("on-death: [{ type: exec, command: [/bin/true] }]"))
                 .isEqualTo("services.web.on-death: not in this version of kinesin yet (post-death hooks); remove on-death");
-        assertThat(yaml("kinesin: { http: { listen: \":8558\" } }\nservices: { web: { command: /bin/true } }"))
-                .isEqualTo("kinesin.http: not in this version of kinesin yet (the HTTP endpoint); remove http");
-        assertThat(web("ready: { notify: systemd }"))
-                .isEqualTo("services.web.ready.notify: readiness by systemd is not in this version of kinesin yet; use none");
     }
 
     @Test
