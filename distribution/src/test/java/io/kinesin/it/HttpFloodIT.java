@@ -46,6 +46,16 @@ class HttpFloodIT {
                   herd: { command: [sh, -c, 'trap "" USR1; exec sleep 1000'], replicas: 20 }
                 """.formatted(dir, port, times, armed));
         Kinesin.Running k = Kinesin.args("run", config.toString()).start();
+        try {
+            floodAndMeasure(dir, k, port, times, armed);
+        } finally {
+            k.signal(Signal.TERM);
+            Kinesin.Result r = k.await(Duration.ofSeconds(30));
+            assertThat(r.status()).as(r.toString()).isZero();
+        }
+    }
+
+    private static void floodAndMeasure(Path dir, Kinesin.Running k, int port, Path times, Path armed) throws Exception {
         Http http = new Http(port);
         Eventually.until("the pinger armed and the endpoint up", () -> Files.exists(armed) && http.tryGet("/livez") != null);
 
@@ -78,10 +88,6 @@ class HttpFloodIT {
                 (double) floodMedian / idleMedian, served[0], served[1]);
         assertThat(floodMedian).as("median forwarded-signal latency during the flood vs idle (ns): %s vs %s",
                 Arrays.toString(flood), Arrays.toString(idle)).isLessThanOrEqualTo(2 * idleMedian);
-
-        k.signal(Signal.TERM);
-        Kinesin.Result r = k.await(Duration.ofSeconds(30));
-        assertThat(r.status()).as(r.toString()).isZero();
     }
 
     /**

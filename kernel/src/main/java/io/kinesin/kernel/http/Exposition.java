@@ -4,13 +4,8 @@ import io.kinesin.kernel.logbus.LogCounters;
 import io.kinesin.kernel.metrics.Counters;
 import io.kinesin.kernel.metrics.Histograms;
 import io.kinesin.kernel.supervise.InstanceView;
-import io.kinesin.kernel.supervise.Lifecycle;
-import io.kinesin.kernel.supervise.LifecycleListener;
-import io.kinesin.kernel.supervise.Plan;
-import io.kinesin.kernel.supervise.ServiceSpec;
 import io.kinesin.kernel.supervise.State;
 import io.kinesin.kernel.supervise.Supervisor;
-import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
@@ -35,21 +30,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code /metrics}: every metric of the interface in one Prometheus registry. Gauges read the
- * published status snapshot at scrape time; restarts and deaths are counted by a
- * {@link LifecycleListener} on the listeners' thread; the log bus's and the kernel's own
- * counters and histograms are read as they are. Nothing here touches the loop.
+ * {@code /metrics}: every metric of the interface in one Prometheus registry, made at the first
+ * scrape. Gauges read the published status snapshot at scrape time; restarts and deaths come
+ * from {@link LifecycleCounts}; the log bus's and the kernel's own counters and histograms are
+ * read as they are. Nothing here touches the loop.
  */
-final class Exposition implements LifecycleListener {
+final class Exposition {
 
     private static final State[] STATES = State.values();
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final ExpositionFormats formats = ExpositionFormats.init();
-    private final Counter restarts;
-    private final Counter deaths;
 
-    Exposition(Supervisor supervisor, Plan plan, String version, LogCounters log, Counters kernel) {
+    Exposition(Supervisor supervisor, LifecycleCounts lifecycle, String version, LogCounters log, Counters kernel) {
         Info.builder().name("kinesin_build_info").help("kinesin's version").labelNames("version")
                 .register(registry).addLabelValues(version);
         GaugeWithCallback.builder().name("kinesin_instances").help("Instances of each service by state")
@@ -63,14 +56,12 @@ final class Exposition implements LifecycleListener {
         GaugeWithCallback.builder().name("kinesin_service_up").help("Instances of each service that are ready")
                 .labelNames("service").callback(cb -> byState(supervisor)
                         .forEach((service, n) -> cb.call(n[State.READY.ordinal()], service))).register(registry);
-        restarts = Counter.builder().name("kinesin_restarts_total").help("Instances started again after a death")
-                .labelNames("service").register(registry);
-        deaths = Counter.builder().name("kinesin_deaths_total")
+        CounterWithCallback.builder().name("kinesin_restarts_total").help("Instances started again after a death")
+                .labelNames("service").callback(cb -> lifecycle.restarts().forEach((s, n) -> cb.call(n, s))).register(registry);
+        CounterWithCallback.builder().name("kinesin_deaths_total")
                 .help("Deaths of instances' processes by cause (exit, signal, stopped, ready-timeout, watchdog, health)")
-                .labelNames("service", "cause").register(registry);
-        for (ServiceSpec s : plan.services()) {
-            restarts.initLabelValues(s.name()); // a series from the start, so that rate() and increase() see the first one
-        }
+                .labelNames("service", "cause")
+                .callback(cb -> lifecycle.deaths().forEach((k, n) -> cb.call(n, k.get(0), k.get(1)))).register(registry);
         CounterWithCallback.builder().name("kinesin_zombies_reaped_total")
                 .help("Processes kinesin reaped: its children and the orphans it adopted")
                 .callback(cb -> cb.call(supervisor.reaped())).register(registry);
@@ -90,16 +81,6 @@ final class Exposition implements LifecycleListener {
                 .labelNames("sink").callback(cb -> log.sinkErrorsTotal().forEach((s, n) -> cb.call(n, s))).register(registry);
         registry.register(new KernelMetrics(kernel));
         ProcessMetrics.register(registry);
-    }
-
-    @Override
-    public void on(Lifecycle record) {
-        if (record instanceof Lifecycle.Died d) {
-            deaths.labelValues(d.service(), d.cause().label()).inc();
-            if (d.willRestart()) {
-                restarts.labelValues(d.service()).inc();
-            }
-        }
     }
 
     /** The format {@code accept} asks for: OpenMetrics when it says so, else text 0.0.4. */

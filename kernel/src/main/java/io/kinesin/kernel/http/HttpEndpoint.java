@@ -10,6 +10,7 @@ import io.kinesin.kernel.logbus.LogCounters;
 import io.kinesin.kernel.metrics.Counters;
 import io.kinesin.kernel.process.Processes;
 import io.kinesin.kernel.supervise.Lifecycle;
+import io.kinesin.kernel.supervise.LifecycleListener;
 import io.kinesin.kernel.supervise.Plan;
 import io.kinesin.kernel.supervise.Supervisor;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The HTTP endpoint: {@code /livez}, {@code /readyz}, {@code /status}, {@code /metrics} and the
@@ -93,20 +95,23 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     /**
-     * Serves {@code supervisor} from its first lifecycle record on: the Prometheus client is
-     * loaded and the server started on the listeners' thread, after the first spawn.
+     * Serves {@code supervisor} from its first lifecycle record on: the server starts on the
+     * listeners' thread, after the first spawn. The Prometheus client is loaded by the first
+     * {@code /metrics}: an endpoint only probed by an orchestrator never pays for it.
      */
     public void serve(Supervisor supervisor, Plan plan, Self self, LogCounters logCounters, Counters counters, Log log) {
-        supervisor.listen(new io.kinesin.kernel.supervise.LifecycleListener() {
-            private Exposition metrics;
+        LifecycleCounts lifecycle = new LifecycleCounts(plan);
+        supervisor.listen(new LifecycleListener() {
+            private boolean started;
 
             @Override
             public void on(Lifecycle record) {
-                if (metrics == null) {
-                    metrics = new Exposition(supervisor, plan, self.version(), logCounters, counters);
-                    start(new Routes(supervisor, plan, self, metrics, new Liveness(supervisor, plan)), log);
+                lifecycle.on(record);
+                if (!started) {
+                    started = true;
+                    start(new Routes(supervisor, plan, self, new Liveness(supervisor, plan),
+                            () -> new Exposition(supervisor, lifecycle, self.version(), logCounters, counters)), log);
                 }
-                metrics.on(record);
             }
         });
     }
@@ -162,9 +167,10 @@ public final class HttpEndpoint implements AutoCloseable {
                 }
                 case "/status" -> send(x, 200, Routes.JSON, StatusJson.of(r.supervisor.status(), r.self, Instant.now()), head);
                 case "/metrics" -> {
-                    ExpositionFormatWriter w = r.metrics.writer(x.getRequestHeaders().getFirst("Accept"));
+                    Exposition metrics = r.metrics();
+                    ExpositionFormatWriter w = metrics.writer(x.getRequestHeaders().getFirst("Accept"));
                     ByteArrayOutputStream body = new ByteArrayOutputStream(16384);
-                    r.metrics.write(w, body);
+                    metrics.write(w, body);
                     x.getResponseHeaders().set("Content-Type", w.getContentType());
                     body(x, 200, body.toByteArray(), head);
                 }
@@ -212,8 +218,30 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     /** What the handlers read, set once the endpoint starts. */
-    private record Routes(Supervisor supervisor, Plan plan, Self self, Exposition metrics, Liveness liveness) {
+    private static final class Routes {
         static final String TEXT = "text/plain; charset=utf-8";
         static final String JSON = "application/json";
+
+        final Supervisor supervisor;
+        final Plan plan;
+        final Self self;
+        final Liveness liveness;
+        private final Supplier<Exposition> makeMetrics;
+        private Exposition metrics;
+
+        Routes(Supervisor supervisor, Plan plan, Self self, Liveness liveness, Supplier<Exposition> makeMetrics) {
+            this.supervisor = supervisor;
+            this.plan = plan;
+            this.self = self;
+            this.liveness = liveness;
+            this.makeMetrics = makeMetrics;
+        }
+
+        synchronized Exposition metrics() {
+            if (metrics == null) {
+                metrics = makeMetrics.get();
+            }
+            return metrics;
+        }
     }
 }
