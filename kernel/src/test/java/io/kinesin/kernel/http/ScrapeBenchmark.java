@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * {@code kinesin_instances} series), in the JVM as shipped (C1 only, SerialGC): {@code text}
  * (Prometheus 0.0.4), {@code openMetrics}, and {@code status} ({@code /status}'s JSON) beside
  * them. Allocation per scrape: run with {@code -prof gc} (gc.alloc.rate.norm). Run: see
- * docs/benchmarks.md. Not run by {@code mvn verify}.
+ * docs/http.md. Not run by {@code mvn verify}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
