@@ -203,9 +203,8 @@ class HttpIT {
             Http.Answer a = http.tryGet("/readyz");
             return a != null && a.code() == 200;
         });
-        String metrics = http.get("/metrics").body();
-        assertThat(value(metrics, "kinesin_health_checks_total{check=\"http\",result=\"fail\",service=\"checked\"}")).isGreaterThanOrEqualTo(2);
-        assertThat(value(metrics, "kinesin_health_check_duration_seconds_count{check=\"http\",service=\"checked\"}")).isGreaterThanOrEqualTo(3);
+        awaitMetric("kinesin_health_checks_total{check=\"http\",result=\"fail\",service=\"checked\"}", v -> v >= 2);
+        awaitMetric("kinesin_health_check_duration_seconds_count{check=\"http\",service=\"checked\"}", v -> v >= 3);
     }
 
     @Test
@@ -224,12 +223,12 @@ class HttpIT {
         assertThat(ready.json().path("not_ready").size()).as("only crash").isEqualTo(1);
         assertThat(http.get("/livez").code()).as("crash is not essential").isEqualTo(200);
 
-        String metrics = http.get("/metrics").body();
-        assertThat(value(metrics, "kinesin_instances{service=\"crash\",state=\"failed\"}")).isEqualTo(1);
-        assertThat(value(metrics, "kinesin_deaths_total{cause=\"exit\",service=\"crash\"}")).isEqualTo(4);
-        assertThat(value(metrics, "kinesin_restarts_total{service=\"crash\"}")).isEqualTo(3);
-        assertThat(value(metrics, "kinesin_service_up{service=\"crash\"}")).isZero();
-        assertThat(value(metrics, "kinesin_service_up{service=\"web\"}")).isEqualTo(1);
+        // /metrics may be up to a second old (one body per second), and the lifecycle counts come off the loop's thread
+        awaitMetric("kinesin_instances{service=\"crash\",state=\"failed\"}", v -> v == 1);
+        awaitMetric("kinesin_deaths_total{cause=\"exit\",service=\"crash\"}", v -> v == 4);
+        awaitMetric("kinesin_restarts_total{service=\"crash\"}", v -> v == 3);
+        awaitMetric("kinesin_service_up{service=\"crash\"}", v -> v == 0);
+        awaitMetric("kinesin_service_up{service=\"web\"}", v -> v == 1);
     }
 
     @Test
@@ -244,7 +243,7 @@ class HttpIT {
                 "process_resident_memory_bytes ", "process_start_time_seconds ", "process_cpu_seconds_total ", "process_open_fds ")) {
             assertThat(text.body()).as(name).contains("\n" + name);
         }
-        assertThat(value(text.body(), "kinesin_zombies_reaped_total")).isGreaterThanOrEqualTo(5); // once and crash's four
+        awaitMetric("kinesin_zombies_reaped_total", v -> v >= 5); // once and crash's four
         assertThat(promtool(text.body())).isEqualTo("");
 
         Http.Answer open = http.get("/metrics", "Accept: application/openmetrics-text; version=1.0.0; charset=utf-8\r\n");
@@ -473,6 +472,15 @@ class HttpIT {
         int pid = instance(http.get("/status").json(), "web").path("pid").asInt();
         assertThat(pid).isPositive();
         Processes.kill(pid, Signal.KILL, false);
+    }
+
+    /** Waits until a scrape's sample of {@code series} satisfies {@code wanted}. */
+    private static void awaitMetric(String series, java.util.function.DoublePredicate wanted) throws InterruptedException {
+        Eventually.until(series, Duration.ofSeconds(10), () -> {
+            Http.Answer a = http.tryGet("/metrics");
+            Matcher m = a == null ? null : Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(a.body());
+            return m != null && m.find() && wanted.test(Double.parseDouble(m.group(1)));
+        });
     }
 
     /** The value of one sample line, e.g. {@code name{a="b"}}; fails if absent. */

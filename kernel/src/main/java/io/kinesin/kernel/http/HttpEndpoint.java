@@ -12,6 +12,7 @@ import io.kinesin.kernel.process.Processes;
 import io.kinesin.kernel.supervise.Lifecycle;
 import io.kinesin.kernel.supervise.LifecycleListener;
 import io.kinesin.kernel.supervise.Plan;
+import io.kinesin.kernel.supervise.Status;
 import io.kinesin.kernel.supervise.Supervisor;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 
@@ -162,17 +163,37 @@ public final class HttpEndpoint implements AutoCloseable {
                     send(x, a.code(), Routes.TEXT, a.text(), head);
                 }
                 case "/readyz" -> {
-                    List<NotReady> not = NotReady.of(r.supervisor.status(), r.plan);
-                    send(x, not.isEmpty() ? 200 : 503, Routes.JSON, NotReady.json(not), head);
+                    Status now = r.supervisor.status();
+                    Memo.Answer a = r.readyz.get(now, 0, () -> {
+                        List<NotReady> not = NotReady.of(now, r.plan);
+                        return new Memo.Answer(not.isEmpty() ? 200 : 503, utf8(NotReady.json(not)));
+                    });
+                    x.getResponseHeaders().set("Content-Type", Routes.JSON);
+                    body(x, a.code(), a.body(), head);
                 }
-                case "/status" -> send(x, 200, Routes.JSON, StatusJson.of(r.supervisor.status(), r.self, Instant.now()), head);
+                case "/status" -> {
+                    Status now = r.supervisor.status();
+                    Instant at = Instant.now();
+                    Memo.Answer a = r.status.get(now, at.getEpochSecond(),
+                            () -> new Memo.Answer(200, utf8(StatusJson.of(now, r.self, at))));
+                    x.getResponseHeaders().set("Content-Type", Routes.JSON);
+                    body(x, 200, a.body(), head);
+                }
                 case "/metrics" -> {
                     Exposition metrics = r.metrics();
                     ExpositionFormatWriter w = metrics.writer(x.getRequestHeaders().getFirst("Accept"));
-                    ByteArrayOutputStream body = new ByteArrayOutputStream(16384);
-                    metrics.write(w, body);
+                    Memo memo = w == metrics.writer(null) ? r.text : r.openMetrics;
+                    Memo.Answer a = memo.get(w, System.nanoTime() / 1_000_000_000L, () -> {
+                        ByteArrayOutputStream body = new ByteArrayOutputStream(16384);
+                        try {
+                            metrics.write(w, body);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        return new Memo.Answer(200, body.toByteArray());
+                    });
                     x.getResponseHeaders().set("Content-Type", w.getContentType());
-                    body(x, 200, body.toByteArray(), head);
+                    body(x, 200, a.body(), head);
                 }
                 case "/" -> {
                     x.getResponseHeaders().set("Content-Security-Policy", StatusPage.POLICY);
@@ -194,7 +215,11 @@ public final class HttpEndpoint implements AutoCloseable {
 
     private static void send(HttpExchange x, int code, String type, String text, boolean head) throws IOException {
         x.getResponseHeaders().set("Content-Type", type);
-        body(x, code, text.getBytes(StandardCharsets.UTF_8), head);
+        body(x, code, utf8(text), head);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static void body(HttpExchange x, int code, byte[] bytes, boolean head) throws IOException {
@@ -226,6 +251,11 @@ public final class HttpEndpoint implements AutoCloseable {
         final Plan plan;
         final Self self;
         final Liveness liveness;
+        /** The last answers, reused within a snapshot (and second): see {@link Memo}. */
+        final Memo readyz = new Memo();
+        final Memo status = new Memo();
+        final Memo text = new Memo();
+        final Memo openMetrics = new Memo();
         private final Supplier<Exposition> makeMetrics;
         private Exposition metrics;
 
