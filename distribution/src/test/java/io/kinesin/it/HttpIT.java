@@ -18,7 +18,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,21 +44,8 @@ class HttpIT {
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory(Path.of("/tmp"), "kinesin-http-");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.writeString(dir.resolve("web.py"), """
-                import http.server, os, sys
-                port, ok = int(sys.argv[1]), sys.argv[2]
-                class Health(http.server.BaseHTTPRequestHandler):
-                    def do_GET(self):
-                        self.send_response(200 if os.path.exists(ok) else 503)
-                        self.send_header("Content-Length", "0")
-                        self.end_headers()
-                    def log_message(self, *args):
-                        pass
-                http.server.HTTPServer.allow_reuse_address = True
-                http.server.HTTPServer(("127.0.0.1", port), Health).serve_forever()
-                """);
+        dir = HealthPage.directory("kinesin-http-");
+        HealthPage.write(dir.resolve("web.py"));
         Files.writeString(dir.resolve("ok"), "");
         int port = Http.freePort();
         int checked = Http.freePort();
@@ -268,10 +254,7 @@ class HttpIT {
     @Test
     @Order(7)
     void aRealPrometheusScrapesTheRestartOfAService(@TempDir Path tmp) throws Exception {
-        int before = instance(http.get("/status").json(), "web").path("restarts").asInt();
-        killWeb();
-        Eventually.until("web restarted", Duration.ofSeconds(20),
-                () -> instance(http.tryGet("/status").json(), "web").path("restarts").asInt() == before + 1);
+        int before = restartWeb();
 
         int port = Http.freePort();
         Path config = Files.writeString(tmp.resolve("prometheus.yml"), """
@@ -323,9 +306,7 @@ class HttpIT {
         assertThat(dom).as("state has a text label, not only a colour").contains("class=\"state s-ready\">ready<", "class=\"state s-failed\">failed<");
         assertThat(dom).contains("crash loop: 4 deaths within 1m");
 
-        killWeb();
-        Eventually.until("web restarted", Duration.ofSeconds(20),
-                () -> instance(http.tryGet("/status").json(), "web").path("restarts").asInt() == before + 1);
+        restartWeb();
         String after = chromium(tmp, "--dump-dom");
         assertThat(after).contains("data-service=\"web\" data-instance=\"0\" data-state=\"ready\" data-restarts=\"" + (before + 1) + "\"");
         assertThat(after).containsPattern("exit null|signal KILL");
@@ -468,10 +449,17 @@ class HttpIT {
         }
     }
 
-    private static void killWeb() throws IOException {
-        int pid = instance(http.get("/status").json(), "web").path("pid").asInt();
-        assertThat(pid).isPositive();
-        Processes.kill(pid, Signal.KILL, false);
+    /** Kills web's process and waits for its restart; returns its restarts before. */
+    private static int restartWeb() throws Exception {
+        JsonNode web = instance(http.get("/status").json(), "web");
+        int before = web.path("restarts").asInt();
+        assertThat(web.path("pid").asInt()).isPositive();
+        Processes.kill(web.path("pid").asInt(), Signal.KILL, false);
+        Eventually.until("web restarted", Duration.ofSeconds(20), () -> {
+            Http.Answer a = http.tryGet("/status");
+            return a != null && instance(a.json(), "web").path("restarts").asInt() == before + 1;
+        });
+        return before;
     }
 
     /** Waits until a scrape's sample of {@code series} satisfies {@code wanted}. */

@@ -3,7 +3,6 @@ package io.kinesin.kernel.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kinesin.kernel.http.Listen;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** {@code kinesin.http}: {@code { listen: ":8558" }}; absent, no endpoint. Read from the raw node, as {@link ControlConfig}. */
@@ -22,15 +21,7 @@ final class HttpConfig {
         if (!node.isObject()) {
             throw new ConfigProblem("http", "expected { listen: \":8558\" }, not " + node);
         }
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        for (String name : names) {
-            if (!KEYS.contains(name)) {
-                String near = Suggestions.nearest(name, KEYS);
-                throw new ConfigProblem("http." + name, "unknown key" + (near == null ? "; known keys: " + String.join(", ", KEYS)
-                        : "; did you mean \"" + near + "\"?"));
-            }
-        }
+        Suggestions.rejectUnknown(node, "http", KEYS);
         JsonNode listen = node.get("listen");
         if (listen == null || listen.isNull()) {
             throw new ConfigProblem("http.listen", "missing; give the address to serve on, e.g. \":8558\"");

@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * The standard process metrics ({@code process_resident_memory_bytes}, ...), read from
@@ -31,20 +32,18 @@ final class ProcessMetrics {
                 .callback(cb -> status("VmRSS:", cb)).register(registry);
         GaugeWithCallback.builder().name("process_virtual_memory_bytes").help("Virtual memory size in bytes")
                 .callback(cb -> status("VmSize:", cb)).register(registry);
-        GaugeWithCallback.builder().name("process_open_fds").help("Open file descriptors")
-                .callback(cb -> {
-                    long n = openFds();
-                    if (n >= 0) {
-                        cb.call(n);
-                    }
-                }).register(registry);
-        GaugeWithCallback.builder().name("process_max_fds").help("The limit of open file descriptors")
-                .callback(cb -> {
-                    long n = maxFds();
-                    if (n >= 0) {
-                        cb.call(n);
-                    }
-                }).register(registry);
+        gauge(registry, "process_open_fds", "Open file descriptors", ProcessMetrics::openFds);
+        gauge(registry, "process_max_fds", "The limit of open file descriptors", ProcessMetrics::maxFds);
+    }
+
+    /** A gauge with no sample while {@code value} is negative (cannot be read). */
+    private static void gauge(PrometheusRegistry registry, String name, String help, LongSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> {
+            long n = value.getAsLong();
+            if (n >= 0) {
+                cb.call(n);
+            }
+        }).register(registry);
     }
 
     private static double seconds(Duration d) {
