@@ -219,7 +219,7 @@ class HttpIT {
 
     @Test
     @Order(6)
-    void metricsHaveEveryNameAndPassPromtoolInBothFormats() throws Exception {
+    void metricsHaveEveryNameAndPassPromtoolAndSpeakOpenMetricsWhenAsked() throws Exception {
         Http.Answer text = http.get("/metrics");
         assertThat(text.code()).isEqualTo(200);
         assertThat(text.header("Content-Type")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
