@@ -69,11 +69,7 @@ class ControlIT {
             kinesin.await(Duration.ofSeconds(30));
             assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).as("the socket is removed at exit").isFalse();
         }
-        if (dir != null) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Kinesin.deleteTree(dir);
     }
 
     private static Kinesin.Result ctl(String... args) throws Exception {

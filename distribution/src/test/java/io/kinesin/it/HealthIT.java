@@ -103,19 +103,11 @@ class HealthIT {
             Kinesin.Result r = kinesin.await(Duration.ofSeconds(30));
             assertThat(r.status()).as(r.toString()).isZero();
         }
-        if (dir != null) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Kinesin.deleteTree(dir);
     }
 
     private static String stderr() {
-        try {
-            return kinesin.stderrSoFar();
-        } catch (Exception e) {
-            return "";
-        }
+        return kinesin.stderrNow();
     }
 
     @Test
@@ -162,7 +154,7 @@ class HealthIT {
             int pid = Integer.parseInt(p.strip());
             Eventually.until("hung check " + pid + " is killed and reaped", () -> Procs.stat(pid) == null);
         }
-        assertThat(Procs.descendantsOf(kinesin.pid())).noneMatch(s -> s.state() == 'Z');
+        Procs.noZombieStaysUnder(kinesin.pid());
     }
 
     @Test

@@ -37,6 +37,16 @@ final class Kinesin {
         this.command.addAll(command);
     }
 
+    /** Removes a test's directory and everything in it. */
+    static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
     /** {@code bin/kinesin ARGS...}. */
     static Kinesin args(String... args) {
         List<String> c = new ArrayList<>();
@@ -191,6 +201,24 @@ final class Kinesin {
 
         String stderrSoFar() throws IOException {
             return new String(errBytes(), StandardCharsets.UTF_8);
+        }
+
+        /** What kinesin wrote to stderr so far; "" if it cannot be read (for polling conditions). */
+        String stderrNow() {
+            try {
+                return stderrSoFar();
+            } catch (IOException e) {
+                return "";
+            }
+        }
+
+        /** What kinesin wrote to stdout so far; "" if it cannot be read (for polling conditions). */
+        String stdoutNow() {
+            try {
+                return stdoutSoFar();
+            } catch (IOException e) {
+                return "";
+            }
         }
 
         String stdoutSoFar() throws IOException {

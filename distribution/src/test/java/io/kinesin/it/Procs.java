@@ -70,6 +70,19 @@ final class Procs {
         return out;
     }
 
+    /**
+     * Waits until no zombie that {@code parent} has now is left: one whose parent is a reaper
+     * may be caught between its death and its reaping, but must not stay.
+     */
+    static void noZombieStaysUnder(int parent) throws InterruptedException {
+        List<Integer> zombies = childrenOf(parent).stream().filter(s -> s.state() == 'Z').map(Stat::pid).toList();
+        Eventually.until("zombies " + zombies + " of " + parent + " are reaped", java.time.Duration.ofSeconds(5),
+                () -> zombies.stream().noneMatch(z -> {
+                    Stat s = stat(z);
+                    return s != null && s.state() == 'Z' && s.ppid() == parent;
+                }));
+    }
+
     static boolean exists(int pid) {
         Stat s = stat(pid);
         return s != null && s.state() != 'Z';

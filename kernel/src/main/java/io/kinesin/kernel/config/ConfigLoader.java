@@ -154,6 +154,11 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
+    /** The keys of a {@code health:} entry that are kinesin's, whatever the kind ({@code every}, {@code action}, ...). */
+    public static List<String> healthCheckKeys() {
+        return HealthConfig.KEYS;
+    }
+
     /**
      * @param environment kinesin's environment, for {@code ${VAR}}
      */
@@ -213,13 +218,24 @@ public final class ConfigLoader {
      * @param type null binds nothing (a kind without settings) and requires an empty node
      */
     public static <T> T bind(Map<String, JsonNode> node, Class<T> type, String at, Format format) throws ConfigException {
+        return bind(node, type, at, format, List.of());
+    }
+
+    /**
+     * As {@link #bind(Map, Class, String, Format)}, for a node some of whose keys kinesin has
+     * already taken (a health check's {@code every}): an unknown key's message names those too.
+     */
+    public static <T> T bind(Map<String, JsonNode> node, Class<T> type, String at, Format format, List<String> kinesinKeys)
+            throws ConfigException {
         // a key the plugin omits gets Java's default (0, false): its record's own checks say more
         ObjectMapper mapper = format.mapper().disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         com.fasterxml.jackson.databind.node.ObjectNode tree = mapper.createObjectNode();
         node.forEach(tree::set);
         if (type == null || type == Void.class) {
             if (!node.isEmpty()) {
-                throw new ConfigException(join(at, node.keySet().iterator().next()), "unknown key; this kind has no settings");
+                String key = node.keySet().iterator().next();
+                throw new ConfigException(join(at, key), kinesinKeys.isEmpty() ? "unknown key; this kind has no settings"
+                        : Keys.message(key, kinesinKeys.stream().sorted().toList()));
             }
             return null;
         }
@@ -230,7 +246,10 @@ public final class ConfigLoader {
         known.sort(null);
         for (String key : node.keySet()) {
             if (!known.contains(key)) {
-                throw new ConfigException(join(at, key), Keys.message(key, known));
+                List<String> all = new ArrayList<>(known);
+                all.addAll(kinesinKeys);
+                all.sort(null);
+                throw new ConfigException(join(at, key), Keys.message(key, all));
             }
         }
         try {

@@ -27,6 +27,9 @@ record HealthConfig(@JsonProperty("type") String type,
                     @JsonProperty("action") String action,
                     @JsonAnySetter @JsonAnyGetter @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> options) {
 
+    /** The keys kinesin owns in every entry, whatever the kind. */
+    static final java.util.List<String> KEYS = java.util.List.of("type", "every", "timeout", "initial-delay", "failures",
+            "successes", "action");
     static final Duration DEFAULT_EVERY = Duration.ofSeconds(10);
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
 

@@ -29,7 +29,7 @@ public final class History implements LogSink {
     public static final String SINK_NAME = "kinesin:history";
     /** {@code kinesin.control.history}'s default. */
     public static final int DEFAULT_LINES = 1000;
-    /** What a stream's ring holds at most, whatever its lines' lengths: bounds kinesin's memory. */
+    /** What a stream's ring holds at most (its lines with their newlines), whatever their count: bounds kinesin's memory. */
     static final long MAX_BYTES_PER_STREAM = 1 << 20;
 
     /**
@@ -52,18 +52,20 @@ public final class History implements LogSink {
 
     /**
      * One stream's last lines in circular arrays: the texts in one byte ring (a line may wrap
-     * around its end), the rest in rings of primitives. Writing a line copies its bytes in and
-     * allocates nothing (the arrays grow, up to their bounds, while a stream's first lines
-     * arrive), so a stream that floods costs a copy of its last lines per batch, not garbage.
+     * around its end), the rest in rings of primitives, all of power-of-two sizes (an index is a
+     * mask, not a division). A batch's lines are copied in with one copy of their bytes, as the
+     * pump laid them out (each followed by its newline), and writing allocates nothing once the
+     * arrays have grown to what the stream needs, so a stream that floods costs one copy of its
+     * last lines per batch, not garbage.
      */
     private static final class Ring {
         final Key key;
-        /** Bytes at absolute position p sit at {@code p % bytes.length}. */
+        /** Bytes at absolute position p sit at {@code p & (bytes.length - 1)}. */
         byte[] bytes = new byte[4096];
-        /** Where the next line's bytes go (absolute), and where the oldest held line's start. */
+        /** Where the next line's bytes go (absolute), and the bytes the held lines take (with their newlines). */
         long end;
         long held;
-        /** Line k of {@code size} (0: the oldest) is at index {@code (head + k) % seq.length}. */
+        /** Line k of {@code size} (0: the oldest) is at index {@code (head + k) & (seq.length - 1)}. */
         long[] seq = new long[16];
         long[] at = new long[16];
         long[] pos = new long[16];
@@ -76,51 +78,87 @@ public final class History implements LogSink {
             this.key = key;
         }
 
-        void add(long number, long atNanos, byte[] text, int from, int len, boolean isCut, int maxLines) {
-            while (size > 0 && (size >= maxLines || held + len > MAX_BYTES_PER_STREAM)) {
-                held -= length[head];
-                head = (head + 1) % seq.length;
+        /** Makes room for {@code lines} more lines of {@code bytes} bytes (with newlines), dropping the oldest. */
+        private void room(int lines, long bytes, int maxLines) {
+            while (size > 0 && (size + lines > maxLines || held + bytes > MAX_BYTES_PER_STREAM)) {
+                held -= length[head] + 1L;
+                head = (head + 1) & (seq.length - 1);
                 size--;
             }
-            if (size == seq.length) {
-                growLines(Math.min(maxLines, seq.length * 2));
+            if (size + lines > seq.length) {
+                growLines(Math.min(Integer.highestOneBit(Math.max(1, maxLines - 1)) << 1, Integer.highestOneBit(size + lines - 1) << 1));
             }
-            if (held + len > bytes.length) {
-                growBytes((int) Math.min(MAX_BYTES_PER_STREAM, Math.max((long) bytes.length * 2, held + len)));
+            if (held + bytes > this.bytes.length) {
+                growBytes((int) Math.min(MAX_BYTES_PER_STREAM, Long.highestOneBit(held + bytes - 1) << 1));
             }
-            int i = (head + size) % seq.length;
+        }
+
+        private void note(long number, long atNanos, long start, int len, boolean isCut) {
+            int i = (head + size) & (seq.length - 1);
             seq[i] = number;
             at[i] = atNanos;
-            pos[i] = end;
+            pos[i] = start;
             length[i] = len;
             cut[i] = isCut;
             size++;
+        }
+
+        /** Lines {@code [from, f.size())} of a batch, numbered from {@code first}. */
+        void addAll(long first, FramedLines f, int from, int maxLines) {
+            int to = f.size();
+            long bytesFrom = f.start(from);
+            long total = f.end(to - 1) + 1L - bytesFrom;
+            while (total > MAX_BYTES_PER_STREAM && from < to - 1) { // one batch beyond the bound: its last lines
+                from++;
+                first++;
+                total = f.end(to - 1) + 1L - f.start(from);
+            }
+            bytesFrom = f.start(from);
+            if (total > MAX_BYTES_PER_STREAM) { // one line beyond the bound: its head
+                add(first, f.at(from), f.data(), f.start(from), (int) (MAX_BYTES_PER_STREAM - 1), f.cut(from), maxLines);
+                return;
+            }
+            room(to - from, total, maxLines);
+            long base = end - bytesFrom;
+            for (int i = from; i < to; i++) {
+                note(first + (i - from), f.at(i), base + f.start(i), f.end(i) - f.start(i), f.cut(i));
+            }
+            copyIn(f.data(), (int) bytesFrom, (int) total, end);
+            end += total;
+            held += total;
+        }
+
+        /** One line (its text without a newline). */
+        void add(long number, long atNanos, byte[] text, int from, int len, boolean isCut, int maxLines) {
+            len = (int) Math.min(len, MAX_BYTES_PER_STREAM - 1); // a line beyond the bound: its head
+            room(1, len + 1L, maxLines);
+            note(number, atNanos, end, len, isCut);
             copyIn(text, from, len, end);
-            end += len;
-            held += len;
+            end += len + 1L; // the newline's place, as in a batch
+            held += len + 1L;
         }
 
         /** The k-th oldest line as an entry. */
         Entry entry(int k) {
-            int i = (head + k) % seq.length;
+            int i = (head + k) & (seq.length - 1);
             byte[] text = new byte[length[i]];
             copyOut(pos[i], text, 0, length[i]);
             return new Entry(seq[i], key, at[i], text, cut[i]);
         }
 
         long seqOf(int k) {
-            return seq[(head + k) % seq.length];
+            return seq[(head + k) & (seq.length - 1)];
         }
 
         private void copyIn(byte[] src, int from, int len, long at) {
-            int i = (int) (at % bytes.length);
+            int i = (int) (at & (bytes.length - 1));
             int first = Math.min(len, bytes.length - i);
             System.arraycopy(src, from, bytes, i, first);
             System.arraycopy(src, from + first, bytes, 0, len - first);
         }
 
         private void copyOut(long at, byte[] dst, int to, int len) {
-            int i = (int) (at % bytes.length);
+            int i = (int) (at & (bytes.length - 1));
             int first = Math.min(len, bytes.length - i);
             System.arraycopy(bytes, i, dst, to, first);
             System.arraycopy(bytes, 0, dst, to + first, len - first);
@@ -141,7 +179,7 @@ public final class History implements LogSink {
             int[] l = new int[capacity];
             boolean[] c = new boolean[capacity];
             for (int k = 0; k < size; k++) {
-                int i = (head + k) % seq.length;
+                int i = (head + k) & (seq.length - 1);
                 s[k] = seq[i];
                 a[k] = at[i];
                 p[k] = pos[i];
@@ -182,11 +220,8 @@ public final class History implements LogSink {
         try {
             seq += from; // the lines skipped had their numbers too
             if (batch instanceof FramedLines f) {
-                Ring ring = ring(new Key(f.service(), f.instance(), f.output()));
-                byte[] data = f.data();
-                for (int i = from; i < f.size(); i++) {
-                    ring.add(++seq, f.at(i), data, f.start(i), f.end(i) - f.start(i), f.cut(i), perStream);
-                }
+                ring(new Key(f.service(), f.instance(), f.output())).addAll(seq + 1, f, from, perStream);
+                seq += f.size() - from;
             } else {
                 LogLine first = batch.getFirst();
                 Ring ring = ring(new Key(first.service(), first.instance(), first.stream()));

@@ -79,7 +79,8 @@ public final class PluginBinding {
                 for (ConfigLoader.PluginUse use : e.getValue()) {
                     Factory<?, ?> factory = plugins.factory(PluginKind.CHECK, use.type())
                             .orElseThrow(() -> unknownKind(PluginKind.CHECK, use, plugins, dir));
-                    Object config = ConfigLoader.bind(use.options(), factory.configType(), use.at(), loaded.format());
+                    Object config = ConfigLoader.bind(use.options(), factory.configType(), use.at(), loaded.format(),
+                            ConfigLoader.healthCheckKeys());
                     bound.add(new BoundCheck(use.at(), plugins.owner(factory), (HealthCheckFactory<?>) factory, config));
                     options.add(ConfigLoader.unbind(config, loaded.format()));
                 }
@@ -98,21 +99,8 @@ public final class PluginBinding {
      *
      * @throws ConfigException naming the sink, when the plugin refuses or fails
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public static io.kinesin.spi.LogSink create(BoundSink sink, io.kinesin.spi.PluginContext context) throws ConfigException {
-        LogSinkFactory factory = sink.factory();
-        try {
-            io.kinesin.spi.LogSink made = Bounded.call(() -> (io.kinesin.spi.LogSink) factory.create(sink.config(), context),
-                    Bounded.CREATE, "plugin " + sink.plugin() + ": create()");
-            if (made == null) {
-                throw new ConfigException("sinks." + sink.name(), "plugin " + sink.plugin() + " made no sink (create() returned null)");
-            }
-            return made;
-        } catch (ConfigException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new ConfigException("sinks." + sink.name(), "plugin " + sink.plugin() + " cannot make it: " + e.getMessage());
-        }
+        return make(sink.factory(), sink.config(), context, "sinks." + sink.name(), sink.plugin(), "sink");
     }
 
     /**
@@ -120,20 +108,23 @@ public final class PluginBinding {
      *
      * @throws ConfigException naming the check, when the plugin refuses or fails
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public static io.kinesin.spi.HealthCheck create(BoundCheck check, io.kinesin.spi.PluginContext context) throws ConfigException {
-        HealthCheckFactory factory = check.factory();
+        return make(check.factory(), check.config(), context, check.at(), check.plugin(), "check");
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <T> T make(Factory factory, Object config, io.kinesin.spi.PluginContext context, String at, String plugin,
+                              String what) throws ConfigException {
         try {
-            io.kinesin.spi.HealthCheck made = Bounded.call(() -> (io.kinesin.spi.HealthCheck) factory.create(check.config(), context),
-                    Bounded.CREATE, "plugin " + check.plugin() + ": create()");
+            T made = Bounded.call(() -> (T) factory.create(config, context), Bounded.CREATE, "plugin " + plugin + ": create()");
             if (made == null) {
-                throw new ConfigException(check.at(), "plugin " + check.plugin() + " made no check (create() returned null)");
+                throw new ConfigException(at, "plugin " + plugin + " made no " + what + " (create() returned null)");
             }
             return made;
         } catch (ConfigException e) {
             throw e;
         } catch (Exception e) {
-            throw new ConfigException(check.at(), "plugin " + check.plugin() + " cannot make it: " + e.getMessage());
+            throw new ConfigException(at, "plugin " + plugin + " cannot make it: " + e.getMessage());
         }
     }
 

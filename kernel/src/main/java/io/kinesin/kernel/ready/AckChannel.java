@@ -17,7 +17,9 @@ import java.util.function.BiConsumer;
 
 /**
  * kleinhirn's (and einhorn's) ack: a connected unix socket the child has as fd
- * {@code KINESIN_STATUS_FD}; it writes one JSON line {@code {"action":"ack","id":"<KINESIN_WORKER_ID>"}}.
+ * {@code KINESIN_STATUS_FD}; it writes one JSON line {@code {"action":"ack","id":"<KINESIN_WORKER_ID>"}}
+ * (an object without its newline counts too, once its closing brace has arrived or the child
+ * closes the socket).
  * Other lines are ignored (logged at debug); an ack with another id is ignored with a warning.
  * kinesin keeps its end open until the process dies, so a worker that writes again does not get
  * EPIPE.
@@ -73,6 +75,7 @@ final class AckChannel extends Channel {
         byte[] bytes = new byte[1024];
         int n = poller.read(ours, bytes);
         if (n == 0) {
+            pending(out); // a last line without its newline still counts
             close(); // every copy of the child's end is closed
             return;
         }
@@ -83,11 +86,27 @@ final class AckChannel extends Channel {
                 }
                 continue;
             }
-            String text = line.toString(StandardCharsets.UTF_8).strip();
-            line.reset();
-            if (!text.isEmpty()) {
-                message(text, out);
-            }
+            pending(out);
+        }
+        if (line.size() > 0 && bytes[n - 1] == '}' && complete(line.toString(StandardCharsets.UTF_8))) {
+            pending(out); // a JSON object written without its newline, by a child that then waits
+        }
+    }
+
+    private static boolean complete(String text) {
+        try {
+            return JSON.readTree(text) != null;
+        } catch (java.io.IOException e) {
+            return false; // not yet: more of it is on its way
+        }
+    }
+
+    /** The line gathered so far, as a message (if it is not blank), and a fresh line. */
+    private void pending(BiConsumer<Ticket, Notice> out) {
+        String text = line.toString(StandardCharsets.UTF_8).strip();
+        line.reset();
+        if (!text.isEmpty()) {
+            message(text, out);
         }
     }
 

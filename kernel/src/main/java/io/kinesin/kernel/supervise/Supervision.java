@@ -559,7 +559,8 @@ public final class Supervision {
         }
         if (!i.service.restart().restarts(failed)) {
             if (failed) {
-                fail(i, broken != null ? i.brokenWhy : neverRan ? "cannot execute" : "exited with " + status, code,
+                fail(i, broken != null ? i.brokenWhy : neverRan ? "cannot execute"
+                        : status instanceof ExitStatus.Killed ? status.toString() : "exited with " + status, code,
                         broken != null ? Log.Level.WARN : Log.Level.INFO);
             } else {
                 instances.move(i, Step.ENDED);

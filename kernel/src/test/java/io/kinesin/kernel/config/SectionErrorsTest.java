@@ -123,13 +123,42 @@ class SectionErrorsTest {
     }
 
     @Test
+    void healthChecksKinesinsOwnKeys() throws Exception {
+        assertThat(web("health: [{ url: \"http://127.0.0.1/\" }]")).isEqualTo(
+                "services.web.health[0].type: every health check needs a type: exec, http or tcp (or a plugin's kind)");
+        assertThat(web("health: [{ type: tcp, address: \":80\" }, { type: http, every: 0s }]"))
+                .isEqualTo("services.web.health[1].every: must be > 0");
+        assertThat(web("health: [{ type: tcp, failures: 0 }]"))
+                .isEqualTo("services.web.health[0].failures: 0 is too few; expected 1 or more consecutive failures");
+        assertThat(web("health: [{ type: tcp, action: reboot }]"))
+                .isEqualTo("services.web.health[0].action: unknown action \"reboot\"; expected restart or unready");
+        assertThat(web("health: { type: tcp }")).startsWith("services.web.health: ");
+    }
+
+    @Test
     void readinessAndLauncher() throws Exception {
         assertThat(web("ready: { notify: telepathy }"))
                 .isEqualTo("services.web.ready.notify: unknown readiness \"telepathy\"; expected none, systemd, fd, ack, log, health");
-        assertThat(web("ready: { notify: fd }"))
-                .isEqualTo("services.web.ready.notify: readiness by fd is not in this version of kinesin yet; use none");
         assertThat(web("ready: { timeout: 5s }")).isEqualTo(
-                "services.web.ready.timeout: a readiness timeout needs a readiness protocol, which this version does not have yet");
+                "services.web.ready.timeout: a readiness timeout needs a readiness protocol; set notify: systemd, fd, ack, log or health");
+        assertThat(web("ready: { notify: fd, fd: 2 }"))
+                .isEqualTo("services.web.ready.fd: 2 is out of range; expected 3 to 1023 (0-2 are stdin, stdout, stderr)");
+        assertThat(web("ready: { notify: systemd, fd: 4 }"))
+                .isEqualTo("services.web.ready.fd: is for notify: fd and notify: ack (the child's fd number); this service has notify: systemd");
+        assertThat(web("ready: { notify: ack, watchdog: 5s }"))
+                .isEqualTo("services.web.ready.watchdog: is for notify: systemd; this service has notify: ack");
+        assertThat(web("ready: { notify: log }"))
+                .isEqualTo("services.web.ready.pattern: notify: log needs the line to wait for, e.g. pattern: \"listening on\"");
+        assertThat(web("ready: { notify: log, pattern: \"up(\" }"))
+                .isEqualTo("services.web.ready.pattern: not a regular expression: Unclosed group near index 3");
+        assertThat(web("ready: { notify: systemd, pattern: up }"))
+                .isEqualTo("services.web.ready.pattern: is for notify: log; this service has notify: systemd");
+        assertThat(web("ready: { notify: log, pattern: up }\nstdout: inherit\nstderr: \"null\"")).isEqualTo(
+                "services.web.ready.notify: readiness by log reads the service's lines on the log bus, but its stdout and stderr "
+                        + "bypass it (inherit or null); send one of them to sinks, e.g. stdout: { sinks: [console] }");
+        assertThat(web("ready: { notify: health }")).startsWith(
+                "services.web.ready.notify: readiness by health needs a health check; add one under health:");
+        assertThat(web("ready: { notify: systemd, timeout: soon }")).startsWith("services.web.ready.timeout: \"soon\" is not a duration");
         assertThat(web("launcher: { type: ruby-preload }")).isEqualTo(
                 "services.web.launcher.type: unknown launcher \"ruby-preload\"; this kinesin has exec (plugin launchers are not in this version yet)");
     }

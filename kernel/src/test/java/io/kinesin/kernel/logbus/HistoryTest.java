@@ -40,7 +40,7 @@ class HistoryTest {
     @Test
     void aStreamsBytesAreBoundedToo() {
         History h = new History(1000);
-        byte[] big = new byte[(int) (History.MAX_BYTES_PER_STREAM / 4)];
+        byte[] big = new byte[(int) (History.MAX_BYTES_PER_STREAM / 4) - 1]; // with its newline, a quarter
         for (int i = 0; i < 10; i++) {
             h.write(List.of(new LogLine("web", 0, Stream.STDOUT, Instant.EPOCH, big, false)));
         }
@@ -64,9 +64,9 @@ class HistoryTest {
             h.write(round % 2 == 0 ? batch : io.kinesin.spi.contract.FramedBatch.of(batch));
             for (LogLine l : batch.subList(Math.max(0, batch.size() - 50), batch.size())) {
                 model.addLast(l.string());
-                modelBytes += l.text().length;
+                modelBytes += l.text().length + 1; // with its newline
                 while (model.size() > 50 || modelBytes > History.MAX_BYTES_PER_STREAM && model.size() > 1) {
-                    modelBytes -= model.removeFirst().length();
+                    modelBytes -= model.removeFirst().length() + 1;
                 }
             }
             if (round % 97 == 0 || round == 1_999) {
