@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,22 +28,8 @@ class HealthIT {
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory(Path.of("/tmp"), "kinesin-health-");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.writeString(dir.resolve("web.py"), """
-                import http.server, os, sys
-                port, ok = int(sys.argv[1]), sys.argv[2]
-                class Health(http.server.BaseHTTPRequestHandler):
-                    def do_GET(self):
-                        self.send_response(200 if os.path.exists(ok) else 503)
-                        self.send_header("Content-Length", "0")
-                        self.end_headers()
-                    def log_message(self, *args):
-                        pass
-                http.server.HTTPServer.allow_reuse_address = True
-                print("serving", port, flush=True)
-                http.server.HTTPServer(("127.0.0.1", port), Health).serve_forever()
-                """);
+        dir = HealthPage.directory("kinesin-health-");
+        HealthPage.write(dir.resolve("web.py"));
         Files.writeString(dir.resolve("listener.py"), """
                 import os, socket, sys, time
                 port, closed = int(sys.argv[1]), sys.argv[2]

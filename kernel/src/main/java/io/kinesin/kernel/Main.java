@@ -35,6 +35,7 @@ import io.kinesin.kernel.process.SignalCatcher;
 import io.kinesin.kernel.process.Terminal;
 import io.kinesin.kernel.health.HealthChecks;
 import io.kinesin.kernel.hooks.Hooks;
+import io.kinesin.kernel.http.HttpEndpoint;
 import io.kinesin.kernel.supervise.Plan;
 import io.kinesin.kernel.supervise.ServiceSpec;
 import io.kinesin.kernel.supervise.Supervisor;
@@ -102,7 +103,7 @@ public final class Main {
                 yield supervise(plan, log, null, LogBus.DEFAULT_FLUSH, Optional.empty(), started -> { });
             }
             case Invocation.Control c -> {
-                notYet(c.options());
+                noHttp(c.options(), "the control commands");
                 Path socket = ControlSpec.forCommand(c.options().control());
                 int status = 0;
                 for (Request request : c.requests()) {
@@ -111,12 +112,12 @@ public final class Main {
                 yield status;
             }
             case Invocation.Run r -> {
-                notYet(r.options());
                 List<byte[]> environment = ProcSelf.environment();
                 ConfigLoader.Loaded loaded = ConfigCommands.read(ConfigCommands.locate(r.config()), environment);
                 PluginBinding.Bound bound = bindPlugins(loaded, r.options());
                 Planner.Result p = ConfigCommands.plan(bound.normalized(), environment, r.options());
                 Log log = Log.queued(p.logFormat(), p.logLevel(), new FdOutputStream(p.logToStdout() ? 1 : 2));
+                HttpEndpoint http = p.http() == null ? null : HttpEndpoint.bind(p.http()); // before anything that must be undone
                 ControlSocket control = p.control().enabled() ? ControlSocket.bind(p.control(), log) : null;
                 History history = control == null ? null : new History(p.control().history());
                 AtomicReference<Supervisor> running = new AtomicReference<>();
@@ -154,24 +155,29 @@ public final class Main {
                     exitHooks.add(hookEntry(b, kernel));
                 }
                 Self self = new Self(version(), Processes.pid(), STARTED_AT);
+                LogBus bus = new LogBus(sinks, history, p.bus(), log);
                 try {
-                    Supervisor supervisor = new Supervisor(p.plan(), log, new LogBus(sinks, history, p.bus(), log), p.logFlush(),
-                            Optional.empty(), checks, counters);
+                    Supervisor supervisor = new Supervisor(p.plan(), log, bus, p.logFlush(), Optional.empty(), checks, counters);
                     supervisor.hooks(new Hooks(hooks, exitHooks, log, counters));
                     yield supervise(supervisor, log, s -> {
                         running.set(s);
                         if (control != null) {
                             control.serve(s, history, p.plan(), self, log);
                         }
+                        if (http != null) {
+                            http.serve(s, p.plan(), self, bus.counters(), counters, log);
+                        }
                     });
                 } finally {
                     if (control != null) {
                         control.close();
                     }
+                    if (http != null) {
+                        http.close();
+                    }
                 }
             }
             case Invocation.Check c -> {
-                notYet(c.options());
                 List<byte[]> environment = ProcSelf.environment();
                 ConfigLoader.Loaded loaded = ConfigCommands.read(ConfigCommands.locate(c.config()), environment);
                 try (PluginBinding.Bound bound = bindPlugins(loaded, c.options())) {
@@ -198,6 +204,7 @@ public final class Main {
     }
 
     private static int plugins(Options o) throws UsageException, ConfigException {
+        noHttp(o, "kinesin plugins");
         Log log = log(o, Log.Level.WARN);
         Slf4jBridge.route(log);
         try {
@@ -207,14 +214,13 @@ public final class Main {
         }
     }
 
-    private static void notYet(Options o) throws UsageException {
+    private static void noHttp(Options o, String what) throws UsageException {
         if (o.http() != null) {
-            throw new UsageException("--http: the HTTP endpoint is not in this version of kinesin yet");
+            throw new UsageException("--http: " + what + " serve no HTTP endpoint; it is kinesin run's");
         }
     }
 
-    private static Log log(Options o, Log.Level modeDefault) throws UsageException {
-        notYet(o);
+    private static Log log(Options o, Log.Level modeDefault) {
         return Log.queued(o.logFormat() == null ? Log.Format.LOGFMT : o.logFormat(),
                 o.logLevel() == null ? modeDefault : o.logLevel(), new FdOutputStream(2));
     }

@@ -1,6 +1,7 @@
 package io.kinesin.kernel.cli;
 
 import io.kinesin.kernel.control.Request;
+import io.kinesin.kernel.http.Listen;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.supervise.Durations;
 import io.kinesin.spi.Signal;
@@ -65,10 +66,12 @@ public final class CommandLine {
                     throw new UsageException("-- must be followed by a program to run, e.g. kinesin -- sleep 10");
                 }
                 noControl("--");
+                noHttp("--");
                 return new Invocation.Single(options(), List.copyOf(command));
             }
             if (Arrays.equals(raw, MULTI)) {
                 noControl("---");
+                noHttp("---");
                 return new Invocation.Multi(options(), commands(args.subList(pos, args.size())));
             }
             String arg = text(raw);
@@ -116,6 +119,12 @@ public final class CommandLine {
     private void noControl(String mode) throws UsageException {
         if (control != null) {
             throw new UsageException("--control: the " + mode + " mode has no control socket; it is kinesin run's");
+        }
+    }
+
+    private void noHttp(String mode) throws UsageException {
+        if (http != null) {
+            throw new UsageException("--http: the " + mode + " mode has no HTTP endpoint; it is kinesin run's");
         }
     }
 
@@ -210,7 +219,7 @@ public final class CommandLine {
                 case "-e" -> exitCodes.add(exitCode(value));
                 case "--log-format" -> logFormat = Log.Format.parse(value);
                 case "--log-level" -> logLevel = Log.Level.parse(value);
-                case "--http" -> http = value;
+                case "--http" -> http = Listen.parse(value).toString();
                 case "--plugins-dir" -> pluginsDir = value;
                 case "--control" -> control = value;
                 default -> throw new IllegalStateException(name);

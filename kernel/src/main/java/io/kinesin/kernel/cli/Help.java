@@ -34,7 +34,8 @@ public final class Help {
                   -e CODE           treat this exit code of a child as 0 (repeatable), e.g. -e 143
                   --log-format F    logfmt or json                                    [logfmt]
                   --log-level L     error, warn, info, debug               [warn; run: info]
-                  --http ADDR       serve /livez /readyz /status /metrics on ADDR
+                  --http ADDR       run's HTTP endpoint (/livez /readyz /status /metrics /):
+                                    :8558 (every interface), 127.0.0.1:8558, [::1]:8558
                   --plugins-dir DIR where plugin jars are found
                   --control PATH    run's control socket, which the commands above talk to
                                     [$KINESIN_CONTROL, else /run/kinesin/control.sock]

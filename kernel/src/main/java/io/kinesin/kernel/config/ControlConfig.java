@@ -5,7 +5,6 @@ import io.kinesin.kernel.control.ControlSpec;
 import io.kinesin.kernel.logbus.History;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,15 +37,7 @@ final class ControlConfig {
         if (!node.isObject()) {
             throw new ConfigProblem("control", "expected { socket: PATH, history: LINES } or false (no control socket), not " + node);
         }
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        for (String name : names) {
-            if (!KEYS.contains(name)) {
-                String near = Suggestions.nearest(name, KEYS);
-                throw new ConfigProblem("control." + name, "unknown key" + (near == null ? "; known keys: " + String.join(", ", KEYS)
-                        : "; did you mean \"" + near + "\"?"));
-            }
-        }
+        Suggestions.rejectUnknown(node, "control", KEYS);
         boolean off = false;
         String socket = null;
         JsonNode s = node.get("socket");

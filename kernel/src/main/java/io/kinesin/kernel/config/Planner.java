@@ -2,6 +2,7 @@ package io.kinesin.kernel.config;
 
 import io.kinesin.kernel.cli.Defaults;
 import io.kinesin.kernel.control.ControlSpec;
+import io.kinesin.kernel.http.Listen;
 import io.kinesin.kernel.cli.Options;
 import io.kinesin.kernel.cli.UsageException;
 import io.kinesin.kernel.log.Log;
@@ -48,9 +49,11 @@ public final class Planner {
      * @param bus      each sink's queue, each stream's buffer and overflow, the longest line
      * @param logFlush how long sinks get to deliver at exit ({@code kinesin.shutdown.flush})
      * @param control  the control socket to serve, and the history it keeps
+     * @param http     where the HTTP endpoint listens ({@code --http}, else {@code kinesin.http.listen}); null: none
      */
     public record Result(Plan plan, List<SinkSpec> sinks, BusSettings bus, Duration logFlush,
-                         Log.Format logFormat, Log.Level logLevel, boolean logToStdout, ControlSpec control) {
+                         Log.Format logFormat, Log.Level logLevel, boolean logToStdout, ControlSpec control,
+                         Listen http) {
     }
 
     private final ConfigFile config;
@@ -108,7 +111,8 @@ public final class Planner {
         return new Result(plan, List.copyOf(sinks.values()), bus, s.shutdown().flush(),
                 cli.logFormat() != null ? cli.logFormat() : s.log().format(),
                 cli.logLevel() != null ? cli.logLevel() : s.log().level(),
-                s.log().output().equals("stdout"), s.controlConfig().spec(cli.control(), System.getenv(ControlSpec.ENV)));
+                s.log().output().equals("stdout"), s.controlConfig().spec(cli.control(), System.getenv(ControlSpec.ENV)),
+                cli.http() != null ? Listen.parse(cli.http()) : s.httpListen());
     }
 
     private Forwarding forwarding(Ladder ladder) throws ConfigException, UsageException {

@@ -3,6 +3,7 @@ package io.kinesin.kernel.config;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kinesin.kernel.http.Listen;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.logbus.BusSettings;
 import io.kinesin.kernel.logbus.LogBus;
@@ -28,7 +29,7 @@ record Settings(@JsonProperty("log") LogSettings log,
     static final Settings DEFAULT = new Settings(null, null, null, null, null, null, null);
 
     Settings {
-        NotYet.reject(http, "http", "the HTTP endpoint");
+        HttpConfig.of(http); // checked now, so that kinesin check finds its mistakes
         ControlConfig.of(control); // checked now, so that kinesin check finds its mistakes
         plugins = plugins == null ? PluginSettings.DEFAULT : plugins;
         log = log == null ? LogSettings.DEFAULT : log;
@@ -40,6 +41,11 @@ record Settings(@JsonProperty("log") LogSettings log,
             }
         });
         signals = signals == null ? SignalSettings.DEFAULT : signals;
+    }
+
+    /** {@code kinesin.http.listen}, checked; null when there is no endpoint. */
+    Listen httpListen() {
+        return HttpConfig.of(http);
     }
 
     /** {@code kinesin.control}, checked. */

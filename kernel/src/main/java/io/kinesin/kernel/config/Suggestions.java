@@ -1,11 +1,31 @@
 package io.kinesin.kernel.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /** "did you mean": the nearest known name by edit distance. */
 public final class Suggestions {
 
     private Suggestions() {
+    }
+
+    /**
+     * Refuses a key of {@code node} that is not one of {@code keys}, naming it at
+     * {@code path.KEY} with the nearest known key (or all of them).
+     */
+    static void rejectUnknown(JsonNode node, String path, List<String> keys) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            if (!keys.contains(name)) {
+                String near = nearest(name, keys);
+                throw new ConfigProblem(path + "." + name, "unknown key" + (near == null ? "; known keys: " + String.join(", ", keys)
+                        : "; did you mean \"" + near + "\"?"));
+            }
+        }
     }
 
     /** The known name closest to {@code name}, if it is close enough to be a typo; else null. */

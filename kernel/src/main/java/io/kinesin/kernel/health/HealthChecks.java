@@ -5,6 +5,8 @@ import io.kinesin.kernel.supervise.Event;
 import io.kinesin.kernel.supervise.HealthSpec;
 import io.kinesin.kernel.supervise.Ticket;
 import io.kinesin.spi.HealthCheck;
+import io.kinesin.kernel.metrics.Counters;
+import io.kinesin.kernel.metrics.Histograms;
 import io.kinesin.spi.Metrics;
 
 import java.time.Duration;
@@ -36,6 +38,7 @@ public final class HealthChecks implements AutoCloseable {
     private final Consumer<Event.Checked> out;
     private final Log log;
     private final Metrics.Counter results;
+    private final Histograms.Histogram durations;
     private final Map<Ticket, List<Runner>> running = new ConcurrentHashMap<>();
     private ScheduledThreadPoolExecutor timers;
 
@@ -43,12 +46,14 @@ public final class HealthChecks implements AutoCloseable {
      * @param byService each service's entries, in config order
      * @param out       where results go (posted to the loop)
      */
-    public HealthChecks(Map<String, List<Entry>> byService, Consumer<Event.Checked> out, Log log, Metrics metrics) {
+    public HealthChecks(Map<String, List<Entry>> byService, Consumer<Event.Checked> out, Log log, Counters metrics) {
         this.byService = Map.copyOf(byService);
         this.out = out;
         this.log = log;
         this.results = metrics.counter("kinesin_health_checks_total", "Health checks run, by result (pass, fail, timeout)",
                 "service", "check", "result");
+        this.durations = metrics.histograms().histogram("kinesin_health_check_duration_seconds",
+                "How long health checks took (a timeout counts its timeout)", Histograms.SECONDS, "service", "check");
     }
 
     /** Whether a service has checks. */
@@ -189,6 +194,7 @@ public final class HealthChecks implements AutoCloseable {
                 return;
             }
             results.inc(ticket.service, entry.spec().type(), outcome.label());
+            durations.observe(nanos / 1e9, ticket.service, entry.spec().type());
             out.accept(new Event.Checked(ticket, index, outcome, detail, nanos));
         }
 

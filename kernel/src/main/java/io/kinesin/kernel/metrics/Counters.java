@@ -20,6 +20,12 @@ public final class Counters implements Metrics {
 
     private final Map<String, Family> families = new ConcurrentHashMap<>();
     private final Map<String, Map<List<String>, LongAdder>> series = new ConcurrentHashMap<>();
+    private final Histograms histograms = new Histograms();
+
+    /** The kernel's histograms, which travel with its counters (plugins see only counters). */
+    public Histograms histograms() {
+        return histograms;
+    }
 
     @Override
     public Counter counter(String name, String help, String... labelNames) {

@@ -152,6 +152,15 @@ final class Libc {
         }
     }
 
+    /** Thread priority: only the HTTP endpoint links this, to run its threads below the loop's. */
+    static final class Priority {
+        static final MethodHandle SETPRIORITY = optional("setpriority", ints(3));
+        static final int PRIO_PROCESS = 0;
+
+        private Priority() {
+        }
+    }
+
     /** Terminal (job control) calls: only the {@code --} mode on a terminal links these. */
     static final class Tty {
         static final MethodHandle ISATTY = bind("isatty", FunctionDescriptor.of(JAVA_INT, JAVA_INT));

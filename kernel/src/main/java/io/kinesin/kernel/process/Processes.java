@@ -39,6 +39,21 @@ public final class Processes {
         }
     }
 
+    /**
+     * Sets the calling thread's nice value (on Linux it is per thread, and threads it starts
+     * inherit it); false if it cannot (no such call, or not allowed).
+     */
+    public static boolean niceThisThread(int nice) {
+        if (Libc.Priority.SETPRIORITY == null) {
+            return false;
+        }
+        try {
+            return (int) Libc.Priority.SETPRIORITY.invokeExact(Libc.Priority.PRIO_PROCESS, thread(), nice) == 0;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
     /** The calling thread's id. */
     public static int thread() {
         if (Libc.Core.GETTID == null) {

@@ -27,6 +27,8 @@ public final class Reaper {
     private final MemorySegment status = arena.allocate(JAVA_INT);
     private final MemorySegment callState = arena.allocate(Libc.CALL_STATE);
     private final int options;
+    /** Written by the one thread that calls {@link #collect}, read by any. */
+    private volatile long reaped;
 
     /** @param untraced also report children that stopped or continued (job control) */
     public Reaper(boolean untraced) {
@@ -73,8 +75,17 @@ public final class Reaper {
                 }
                 throw new NativeException("waitpid(-1)", errno);
             }
-            changes.add(decode(pid, status.get(JAVA_INT, 0)));
+            Change change = decode(pid, status.get(JAVA_INT, 0));
+            if (change instanceof Died) {
+                reaped++; // one writer: the collecting thread
+            }
+            changes.add(change);
         }
+    }
+
+    /** Every process reaped so far: {@code kinesin_zombies_reaped_total}. */
+    public long reaped() {
+        return reaped;
     }
 
     static Change decode(int pid, int raw) {

@@ -84,4 +84,11 @@ public sealed interface Event {
             }
         }
     }
+
+    /**
+     * Is the loop alive? It completes {@code done} when it takes this event; whoever waits
+     * (the HTTP endpoint's {@code /livez}) bounds the wait.
+     */
+    record Ping(CompletableFuture<Void> done) implements Event {
+    }
 }

@@ -4,6 +4,7 @@ import io.kinesin.kernel.health.HealthChecks;
 import io.kinesin.kernel.hooks.Hooks;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.logbus.LineWatch;
+import io.kinesin.kernel.metrics.Counters;
 import io.kinesin.kernel.ready.Channel;
 import io.kinesin.kernel.ready.PatternWatch;
 import io.kinesin.kernel.ready.ReadyChannels;
@@ -114,7 +115,7 @@ public final class Supervisor implements Effects {
      * @param metrics where the checks' results are counted; null when there are no checks
      */
     public Supervisor(Plan plan, Log log, LogBus bus, Duration logFlush, Optional<Terminal> terminal,
-                      Map<String, List<HealthChecks.Entry>> checks, io.kinesin.spi.Metrics metrics) {
+                      Map<String, List<HealthChecks.Entry>> checks, Counters metrics) {
         this(plan, log, bus, logFlush, terminal, SignalCatcher::install, Processes::kill, checks, metrics);
     }
 
@@ -127,7 +128,7 @@ public final class Supervisor implements Effects {
     }
 
     Supervisor(Plan plan, Log log, LogBus bus, Duration logFlush, Optional<Terminal> terminal, SignalSource signals, Kill kill,
-               Map<String, List<HealthChecks.Entry>> checks, io.kinesin.spi.Metrics metrics) {
+               Map<String, List<HealthChecks.Entry>> checks, Counters metrics) {
         this.log = log;
         this.readiness = new ReadyChannels(log, (ticket, notice) -> post(new Event.Noticed(ticket, notice)));
         this.health = checks.isEmpty() ? null : new HealthChecks(checks, this::post, log, metrics);
@@ -158,6 +159,11 @@ public final class Supervisor implements Effects {
     /** The latest snapshot; any thread. */
     public Status status() {
         return status;
+    }
+
+    /** How many processes the loop has reaped (children and adopted orphans); any thread. */
+    public long reaped() {
+        return reaper.reaped();
     }
 
     /** Posts an event to the loop; any thread, never blocks. */
@@ -277,6 +283,8 @@ public final class Supervisor implements Effects {
             supervision.onNotice(n.ticket(), n.notice());
         } else if (event instanceof Event.Checked c) {
             supervision.onChecked(c.ticket(), c.check(), c.outcome(), c.detail());
+        } else if (event instanceof Event.Ping p) {
+            p.done().complete(null);
         }
     }
 

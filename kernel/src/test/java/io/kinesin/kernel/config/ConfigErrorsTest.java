@@ -237,9 +237,13 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void keysNotImplementedYetSaySo() throws Exception {
-        assertThat(yaml("kinesin: { http: { listen: \":8558\" } }\nservices: { web: { command: /bin/true } }"))
-                .isEqualTo("kinesin.http: not in this version of kinesin yet (the HTTP endpoint); remove http");
+    void theHttpEndpointsAddressIsChecked() throws Exception {
+        String web = "\nservices: { web: { command: /bin/true } }";
+        assertThat(yaml("kinesin: { http: { listen: \"8558\" } }" + web)).isEqualTo("kinesin.http.listen: \"8558\": no port; "
+                + "expected :PORT (every interface), 127.0.0.1:PORT or [::1]:PORT, e.g. :8558");
+        assertThat(yaml("kinesin: { http: { lisen: \":8558\" } }" + web)).isEqualTo("kinesin.http.lisen: unknown key; did you mean \"listen\"?");
+        assertThat(yaml("kinesin: { http: {} }" + web)).isEqualTo("kinesin.http.listen: missing; give the address to serve on, e.g. \":8558\"");
+        assertThat(yaml("kinesin: { http: \":8558\" }" + web)).isEqualTo("kinesin.http: expected { listen: \":8558\" }, not \":8558\"");
     }
 
     @Test
