@@ -39,6 +39,7 @@ class HooksIT {
     private static Kinesin.Running kinesin;
     private static StatusQuery query;
     private static int closedPort;
+    private static Http http;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,9 +56,11 @@ class HooksIT {
         dir = Files.createTempDirectory(Path.of("/tmp"), "kinesin-hooks-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        http = new Http(Http.freePort());
         Path config = Files.writeString(dir.resolve("kinesin.yaml"), """
                 kinesin:
                   shutdown: { timeout: 2s }
+                  http: { listen: "127.0.0.1:%4$d" }
                 services:
                   main:
                     command: [sleep, "1000"]
@@ -87,7 +90,7 @@ class HooksIT {
                       - { type: webhook, url: "http://127.0.0.1:%3$d/hook", timeout: 2s }
                 on-exit:
                   - { type: exec, command: [sh, -c, 'echo "$KINESIN_EXIT_STATUS $KINESIN_REASON" >> %2$s/on-exit'], timeout: 5s }
-                """.formatted(url, dir, closedPort));
+                """.formatted(url, dir, closedPort, http.port()));
         Path socket = dir.resolve("control.sock");
         query = new StatusQuery(socket);
         kinesin = Kinesin.args("run", "--control", socket.toString(), config.toString()).start();
@@ -168,10 +171,18 @@ class HooksIT {
     }
 
     @Test
-    void aWebhookToAClosedPortIsAFailureAndKinesinGoesOn() throws Exception {
+    void aWebhookToAClosedPortIsAFailureCountedInTheMetricsAndKinesinGoesOn() throws Exception {
         Eventually.until("the failure is logged", () -> kinesin.stderrNow().contains("msg=\"hook failed\" service=unreachable hook=webhook result=error"));
         assertThat(kinesin.alive()).isTrue();
         assertThat(query.state("main", 0)).isEqualTo("ready");
+        // /metrics may be a second old: wait for the counts rather than read them once
+        Eventually.until("the metrics count the failed call and its plugin's error", () -> {
+            Http.Answer m = http.tryGet("/metrics");
+            return m != null && m.body().contains("kinesin_hooks_total{hook=\"webhook\",result=\"error\",service=\"unreachable\"} 1")
+                    && m.body().contains("kinesin_plugin_errors_total{plugin=\"alert-hooks\"}");
+        });
+        Http.Answer m = http.get("/metrics");
+        assertThat(m.body()).contains("kinesin_hooks_total{hook=\"webhook\",result=\"ok\",service=\"crasher\"}");
     }
 
     private static List<String> lines(Path file) {

@@ -136,7 +136,8 @@ public final class Main {
                     List<HealthChecks.Entry> entries = new ArrayList<>(uses.size());
                     for (int k = 0; k < uses.size(); k++) {
                         PluginBinding.BoundCheck b = uses.get(k);
-                        entries.add(new HealthChecks.Entry(svc.health().get(k), PluginBinding.create(b, new KernelContext(b.plugin(), kernel))));
+                        entries.add(new HealthChecks.Entry(svc.health().get(k), PluginBinding.create(b, new KernelContext(b.plugin(), kernel)),
+                                b.plugin()));
                     }
                     if (!entries.isEmpty()) {
                         checks.put(svc.name(), entries);
@@ -156,6 +157,10 @@ public final class Main {
                 }
                 Self self = new Self(version(), Processes.pid(), STARTED_AT);
                 LogBus bus = new LogBus(sinks, history, p.bus(), log);
+                Map<String, String> sinkPlugins = new LinkedHashMap<>();
+                bound.sinks().values().forEach(b -> sinkPlugins.put(b.name(), b.plugin()));
+                bus.counters().owners(sinkPlugins);
+                counters.pluginErrors(); // the family is there from the start, if empty
                 try {
                     Supervisor supervisor = new Supervisor(p.plan(), log, bus, p.logFlush(), Optional.empty(), checks, counters);
                     supervisor.hooks(new Hooks(hooks, exitHooks, log, counters));
@@ -192,7 +197,7 @@ public final class Main {
 
     private static Hooks.Entry hookEntry(PluginBinding.BoundHook b, KernelContext.Kernel kernel) throws ConfigException {
         return new Hooks.Entry(b.type(), b.when() == null ? null : Hooks.When.of(b.when()), b.timeout(),
-                PluginBinding.create(b, new KernelContext(b.plugin(), kernel)));
+                PluginBinding.create(b, new KernelContext(b.plugin(), kernel)), b.plugin());
     }
 
     /** Loads plugins if the config names a plugin's kind, and binds each use; pf4j's logging goes to stderr's log. */

@@ -30,14 +30,22 @@ import java.util.function.Consumer;
  */
 public final class HealthChecks implements AutoCloseable {
 
-    /** One {@code health:} entry: its rules and the plugin's check. */
-    public record Entry(HealthSpec spec, HealthCheck check) {
+    /**
+     * One {@code health:} entry: its rules and the plugin's check.
+     *
+     * @param plugin the plugin whose kind it is, for {@code kinesin_plugin_errors_total}
+     */
+    public record Entry(HealthSpec spec, HealthCheck check, String plugin) {
+        public Entry(HealthSpec spec, HealthCheck check) {
+            this(spec, check, "");
+        }
     }
 
     private final Map<String, List<Entry>> byService;
     private final Consumer<Event.Checked> out;
     private final Log log;
     private final Metrics.Counter results;
+    private final Metrics.Counter pluginErrors;
     private final Histograms.Histogram durations;
     private final Map<Ticket, List<Runner>> running = new ConcurrentHashMap<>();
     private ScheduledThreadPoolExecutor timers;
@@ -47,6 +55,7 @@ public final class HealthChecks implements AutoCloseable {
      * @param out       where results go (posted to the loop)
      */
     public HealthChecks(Map<String, List<Entry>> byService, Consumer<Event.Checked> out, Log log, Counters metrics) {
+        this.pluginErrors = metrics.pluginErrors();
         this.byService = Map.copyOf(byService);
         this.out = out;
         this.log = log;
@@ -163,7 +172,11 @@ public final class HealthChecks implements AutoCloseable {
             } catch (InterruptedException e) {
                 outcome = Event.Checked.Outcome.TIMEOUT;
                 detail = "no answer within " + timeout.toMillis() + "ms";
-            } catch (Exception | LinkageError e) {
+            } catch (RuntimeException | LinkageError e) {
+                outcome = Event.Checked.Outcome.FAIL; // a bug of the plugin's, not an answer of the target's
+                detail = e.getMessage() != null ? e.getMessage() : e.toString();
+                pluginErrors.inc(entry.plugin());
+            } catch (Exception e) {
                 outcome = Event.Checked.Outcome.FAIL;
                 detail = e.getMessage() != null ? e.getMessage() : e.toString();
             }
@@ -184,6 +197,7 @@ public final class HealthChecks implements AutoCloseable {
                 }
                 give(Event.Checked.Outcome.TIMEOUT, "no answer within " + timeout.toMillis() + "ms", System.nanoTime() - start);
             }
+            pluginErrors.inc(entry.plugin()); // the check did not keep to its deadline: the kernel's stopped it
             check.interrupt();
         }
 

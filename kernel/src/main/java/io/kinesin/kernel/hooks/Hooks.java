@@ -57,24 +57,27 @@ public final class Hooks implements LifecycleListener, AutoCloseable {
      * @param type    its kind ({@code exec}), the {@code hook} label of its metric
      * @param when    null for an on-exit hook
      * @param timeout its whole budget
+     * @param plugin  the plugin whose kind it is, for {@code kinesin_plugin_errors_total}
      */
-    public record Entry(String type, When when, Duration timeout, DeathHook hook) {
+    public record Entry(String type, When when, Duration timeout, DeathHook hook, String plugin) {
     }
 
     private final Map<String, List<Runner>> byService;
     private final List<Entry> onExit;
     private final Log log;
     private final Metrics.Counter results;
+    private final Metrics.Counter pluginErrors;
 
     /**
      * @param byService each service's on-death hooks, in config order
      * @param onExit    the on-exit hooks
      */
-    public Hooks(Map<String, List<Entry>> byService, List<Entry> onExit, Log log, Metrics metrics) {
+    public Hooks(Map<String, List<Entry>> byService, List<Entry> onExit, Log log, io.kinesin.kernel.metrics.Counters metrics) {
         this.log = log;
         this.onExit = List.copyOf(onExit);
         this.results = metrics.counter("kinesin_hooks_total", "Hook calls by result (ok, error, timeout) and deaths coalesced into a later call",
                 "service", "hook", "result");
+        this.pluginErrors = metrics.pluginErrors();
         Map<String, List<Runner>> runners = new java.util.LinkedHashMap<>();
         byService.forEach((service, entries) -> runners.put(service, entries.stream().map(e -> new Runner(service, e)).toList()));
         this.byService = Map.copyOf(runners);
@@ -179,6 +182,7 @@ public final class Hooks implements LifecycleListener, AutoCloseable {
         }
         results.inc(service, e.type(), outcome);
         if (error != null) {
+            pluginErrors.inc(e.plugin());
             failed(service, e, outcome, error);
         }
     }

@@ -79,7 +79,7 @@ final class Exposition {
                 .register(registry);
         CounterWithCallback.builder().name("kinesin_sink_errors_total").help("Failed, undeliverable and stuck calls into a sink")
                 .labelNames("sink").callback(cb -> log.sinkErrorsTotal().forEach((s, n) -> cb.call(n, s))).register(registry);
-        registry.register(new KernelMetrics(kernel));
+        registry.register(new KernelMetrics(kernel, log));
         ProcessMetrics.register(registry);
     }
 
@@ -102,14 +102,21 @@ final class Exposition {
     }
 
     /** The kernel's and plugins' counters ({@code kinesin_health_checks_total}, ...) and histograms, read at each scrape. */
-    private record KernelMetrics(Counters counters) implements MultiCollector {
+    private record KernelMetrics(Counters counters, LogCounters log) implements MultiCollector {
 
         @Override
         public MetricSnapshots collect() {
             List<MetricSnapshot> out = new ArrayList<>();
             for (Counters.Family f : counters.families().values()) {
                 List<CounterSnapshot.CounterDataPointSnapshot> points = new ArrayList<>();
-                counters.series(f.name()).forEach((values, n) ->
+                Map<List<String>, Long> series = counters.series(f.name());
+                if (f.name().equals(Counters.PLUGIN_ERRORS)) { // its sinks' errors are counted by the bus
+                    series = new LinkedHashMap<>(series);
+                    for (var e : log.pluginSinkErrors().entrySet()) {
+                        series.merge(List.of(e.getKey()), e.getValue(), Long::sum);
+                    }
+                }
+                series.forEach((values, n) ->
                         points.add(new CounterSnapshot.CounterDataPointSnapshot(n, Labels.of(f.labelNames(), values), null, 0)));
                 out.add(new CounterSnapshot(new MetricMetadata(f.name().substring(0, f.name().length() - "_total".length()), f.help()), points));
             }

@@ -39,6 +39,21 @@ public final class LogCounters {
         return dropped.computeIfAbsent(new Dropped(sink, service, stream), d -> new AtomicLong());
     }
 
+    /** Which plugin each plugin sink belongs to (sink name → plugin id), for {@link #pluginSinkErrors}. */
+    private volatile Map<String, String> owners = Map.of();
+
+    /** Names the plugin of each sink of a plugin's kind. */
+    public void owners(Map<String, String> sinkToPlugin) {
+        this.owners = Map.copyOf(sinkToPlugin);
+    }
+
+    /** Sink errors summed by the plugin whose sinks they were: their part of {@code kinesin_plugin_errors_total}. */
+    public Map<String, Long> pluginSinkErrors() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        owners.forEach((sink, plugin) -> out.merge(plugin, sinkErrors(sink), Long::sum));
+        return out;
+    }
+
     AtomicLong errorCounter(String sink) {
         return sinkErrors.computeIfAbsent(sink, s -> new AtomicLong());
     }

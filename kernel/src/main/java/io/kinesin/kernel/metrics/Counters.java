@@ -14,6 +14,18 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Counters implements Metrics {
 
+    /**
+     * {@code kinesin_plugin_errors_total{plugin}}: calls into a plugin's check or hook that threw
+     * or hung (its sinks' errors are added from the bus's counts when it is read).
+     */
+    public static final String PLUGIN_ERRORS = "kinesin_plugin_errors_total";
+
+    /** The counter of {@link #PLUGIN_ERRORS}. */
+    public Counter pluginErrors() {
+        return counter(PLUGIN_ERRORS, "Calls into a plugin that failed: errors of its sinks, and its checks and hooks that threw or hung",
+                "plugin");
+    }
+
     /** A registered counter's shape. */
     public record Family(String name, String help, List<String> labelNames) {
     }

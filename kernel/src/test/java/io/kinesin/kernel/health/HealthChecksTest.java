@@ -108,6 +108,8 @@ class HealthChecksTest {
         assertThat(second.outcome()).isEqualTo(Event.Checked.Outcome.TIMEOUT);
         assertThat(second.detail()).isEqualTo("still no answer from the last check");
         assertThat(most.get()).as("never two checks of one instance at once").isEqualTo(1);
+        assertThat(counters.value("kinesin_plugin_errors_total", "")).as("a check past the kernel's deadline is its plugin's error")
+                .isGreaterThanOrEqualTo(1);
     }
 
     @Test

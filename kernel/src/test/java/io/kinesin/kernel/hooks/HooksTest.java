@@ -64,7 +64,7 @@ class HooksTest {
             calls.add(death);
             release.await(10, TimeUnit.SECONDS);
         };
-        Hooks hooks = new Hooks(Map.of("web", List.of(new Hooks.Entry("exec", Hooks.When.ALWAYS, Duration.ofSeconds(30), slow))),
+        Hooks hooks = new Hooks(Map.of("web", List.of(new Hooks.Entry("exec", Hooks.When.ALWAYS, Duration.ofSeconds(30), slow, "test"))),
                 List.of(), log, counters);
         for (int i = 1; i <= 100; i++) {
             hooks.on(new Lifecycle.Died("web", 0, 1000 + i, ExitStatus.exited(1), Lifecycle.Cause.EXIT, i, true, State.BACKOFF, Instant.EPOCH));
@@ -90,7 +90,7 @@ class HooksTest {
                 new CountDownLatch(1).await(); // interrupted when the kernel gives up
             }
         };
-        Hooks hooks = new Hooks(Map.of("web", List.of(new Hooks.Entry("webhook", Hooks.When.ALWAYS, Duration.ofMillis(100), hangs))),
+        Hooks hooks = new Hooks(Map.of("web", List.of(new Hooks.Entry("webhook", Hooks.When.ALWAYS, Duration.ofMillis(100), hangs, "test"))),
                 List.of(), log, counters);
         hooks.on(new Lifecycle.Died("web", 0, 1, ExitStatus.exited(1), Lifecycle.Cause.EXIT, 1, true, State.BACKOFF, Instant.EPOCH));
         awaitCount("web", "webhook", "timeout", 1);
@@ -98,6 +98,7 @@ class HooksTest {
         awaitCount("web", "webhook", "ok", 1);
         assertThat(calls).extracting(Death::pid).containsExactly(1L, 2L);
         assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("msg=\"hook failed\" service=web hook=webhook result=timeout");
+        assertThat(counters.value("kinesin_plugin_errors_total", "test")).as("a hung hook is its plugin's error").isEqualTo(1);
     }
 
     @Test
@@ -123,8 +124,8 @@ class HooksTest {
                 throw new java.io.IOException("connection refused");
             }
         };
-        Hooks hooks = new Hooks(Map.of(), List.of(new Hooks.Entry("exec", null, Duration.ofSeconds(2), ok),
-                new Hooks.Entry("webhook", null, Duration.ofSeconds(5), broken)), log, counters);
+        Hooks hooks = new Hooks(Map.of(), List.of(new Hooks.Entry("exec", null, Duration.ofSeconds(2), ok, "test"),
+                new Hooks.Entry("webhook", null, Duration.ofSeconds(5), broken, "test")), log, counters);
         assertThat(hooks.exitBudget()).isEqualTo(Duration.ofSeconds(5).plus(Hooks.GRACE));
         hooks.exit(143, "signal TERM").get(10, TimeUnit.SECONDS);
         assertThat(exits).containsExactly("143 signal TERM");
