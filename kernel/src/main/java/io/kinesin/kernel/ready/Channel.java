@@ -36,6 +36,14 @@ public abstract class Channel {
     /** {@link #fd()} can be read: read it and hand on what it says (Watcher's thread). */
     abstract void readable(Poller poller, BiConsumer<Ticket, Notice> out);
 
+    /**
+     * Called once on the watcher's thread when the channel is added, before it is polled:
+     * links the channel's read path while the child is still starting, so that its first
+     * message does not pay for that. Must not wait.
+     */
+    void warm(Poller poller, BiConsumer<Ticket, Notice> out) {
+    }
+
     /** Closes everything (Watcher's thread, or the loop's if it was never watched). */
     abstract void close();
 }

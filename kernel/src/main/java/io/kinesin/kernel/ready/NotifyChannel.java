@@ -100,6 +100,14 @@ final class NotifyChannel extends Channel {
         }
     }
 
+    /** Reads what may already be there (nothing, usually: the socket does not wait), and the sender check's file reading. */
+    @Override
+    void warm(Poller poller, BiConsumer<Ticket, Notice> out) {
+        readable(poller, out);
+        Senders.within(io.kinesin.kernel.process.Processes.pid(), 1);
+        parse("READY=0");
+    }
+
     /** The notices in one sd_notify message, in order; unknown or malformed lines are skipped. */
     static List<Notice> parse(String message) {
         List<Notice> notices = new ArrayList<>(2);

@@ -69,6 +69,13 @@ final class Watcher implements AutoCloseable {
             Channel c;
             while ((c = added.poll()) != null) {
                 channels.add(c);
+                try {
+                    c.warm(poller, out);
+                } catch (RuntimeException e) {
+                    log.warn("readiness channel failed; closed", "service", c.ticket.service, "instance", c.ticket.instance,
+                            "error", e.toString());
+                    c.close();
+                }
             }
             Ticket t;
             while ((t = removed.poll()) != null) {

@@ -391,26 +391,26 @@ public final class Supervision {
         if (i == null) {
             return; // from a process that has died since: too late to matter
         }
-        switch (notice) {
-            case Notice.Ready r -> ready(i);
-            case Notice.Status s -> {
-                i.notifyStatus = s.text();
-                log.info("status", "service", i.service.name(), "instance", i.index, "pid", i.pid, "status", s.text());
+        // instanceof, not a pattern switch: that links an invokedynamic bootstrap the first time,
+        // which would be the first READY=1's latency
+        if (notice instanceof Notice.Ready) {
+            ready(i);
+        } else if (notice instanceof Notice.Status s) {
+            i.notifyStatus = s.text();
+            log.info("status", "service", i.service.name(), "instance", i.index, "pid", i.pid, "status", s.text());
+        } else if (notice instanceof Notice.Stopping) {
+            log.info("stopping by itself", "service", i.service.name(), "instance", i.index, "pid", i.pid);
+        } else if (notice instanceof Notice.WatchdogPing) {
+            if (!i.watchdog.isZero() && i.state() != State.STOPPING) {
+                effects.schedule(new Timer.Watchdog(i.service.name(), i.index), i.watchdog);
             }
-            case Notice.Stopping s -> log.info("stopping by itself", "service", i.service.name(), "instance", i.index, "pid", i.pid);
-            case Notice.WatchdogPing w -> {
-                if (!i.watchdog.isZero() && i.state() != State.STOPPING) {
-                    effects.schedule(new Timer.Watchdog(i.service.name(), i.index), i.watchdog);
-                }
-            }
-            case Notice.WatchdogUsec u -> {
-                i.watchdog = Duration.ofNanos(Math.multiplyExact(u.micros(), 1000L));
-                log.info("watchdog", "service", i.service.name(), "instance", i.index, "period", i.watchdog);
-                if (i.watchdog.isZero()) {
-                    effects.cancel(new Timer.Watchdog(i.service.name(), i.index));
-                } else if (i.state() != State.STOPPING) {
-                    effects.schedule(new Timer.Watchdog(i.service.name(), i.index), i.watchdog);
-                }
+        } else if (notice instanceof Notice.WatchdogUsec u) {
+            i.watchdog = Duration.ofNanos(Math.multiplyExact(u.micros(), 1000L));
+            log.info("watchdog", "service", i.service.name(), "instance", i.index, "period", i.watchdog);
+            if (i.watchdog.isZero()) {
+                effects.cancel(new Timer.Watchdog(i.service.name(), i.index));
+            } else if (i.state() != State.STOPPING) {
+                effects.schedule(new Timer.Watchdog(i.service.name(), i.index), i.watchdog);
             }
         }
     }
