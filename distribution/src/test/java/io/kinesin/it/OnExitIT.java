@@ -36,9 +36,11 @@ class OnExitIT {
                   shutdown: { timeout: 2s }
                 services:
                   main:
-                    command: %s
+                    command: %1$s
+                    on-death:
+                      - { type: exec, command: [sh, -c, 'echo "death of $KINESIN_SERVICE: $KINESIN_STATE" >> %2$s/on-exit'] }
                 on-exit:
-                  - { type: exec, command: [sh, -c, 'echo "$KINESIN_EXIT_STATUS $KINESIN_REASON" >> %s/on-exit; echo bye $KINESIN_REASON'], timeout: 5s }
+                  - { type: exec, command: [sh, -c, 'echo "$KINESIN_EXIT_STATUS $KINESIN_REASON" >> %2$s/on-exit; echo bye $KINESIN_REASON'], timeout: 5s }
                 """.formatted(main, dir));
     }
 
@@ -54,9 +56,10 @@ class OnExitIT {
     }
 
     @Test
-    void afterAnEssentialServiceEndsTheHookGetsItsStatusAndName() throws Exception {
+    void afterAnEssentialServiceEndsItsDeathsHookThenTheExitHookRun() throws Exception {
         Kinesin.Result r = Kinesin.args("run", config("[sh, -c, 'exit 7']").toString()).run();
         assertThat(r.status()).as(r.toString()).isEqualTo(7);
-        assertThat(Files.readAllLines(dir.resolve("on-exit"))).containsExactly("7 service main ended");
+        assertThat(Files.readAllLines(dir.resolve("on-exit"))).as("the last death's hook runs before kinesin exits, and before on-exit")
+                .containsExactly("death of main: failed", "7 service main ended");
     }
 }

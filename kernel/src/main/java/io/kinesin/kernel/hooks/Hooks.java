@@ -67,6 +67,8 @@ public final class Hooks implements LifecycleListener, AutoCloseable {
     private final Log log;
     private final Metrics.Counter results;
     private final Metrics.Counter pluginErrors;
+    /** Runners with a call running or waiting. */
+    private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param byService each service's on-death hooks, in config order
@@ -134,6 +136,22 @@ public final class Hooks implements LifecycleListener, AutoCloseable {
             calls.add(done);
         }
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
+    }
+
+    /** Whether no on-death call is running or waiting (any thread). */
+    public boolean idle() {
+        return busy.get() == 0;
+    }
+
+    /** The longest an on-death call can take: what kinesin's exit waits for calls still under way. */
+    public Duration deathBudget() {
+        Duration longest = Duration.ZERO;
+        for (List<Runner> runners : byService.values()) {
+            for (Runner r : runners) {
+                longest = r.entry.timeout().compareTo(longest) > 0 ? r.entry.timeout() : longest;
+            }
+        }
+        return byService.isEmpty() ? Duration.ZERO : longest.plus(GRACE);
     }
 
     /** The longest an {@link #exit} can take. */
@@ -250,6 +268,7 @@ public final class Hooks implements LifecycleListener, AutoCloseable {
                     return;
                 }
                 running = true;
+                busy.incrementAndGet();
             }
             Thread.ofVirtual().name("kinesin-hook").start(() -> run(death));
         }
@@ -268,6 +287,7 @@ public final class Hooks implements LifecycleListener, AutoCloseable {
                         waiting = null;
                     } else {
                         running = false;
+                        busy.decrementAndGet();
                     }
                 }
             }

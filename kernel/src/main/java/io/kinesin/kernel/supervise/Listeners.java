@@ -21,6 +21,9 @@ final class Listeners {
     private final List<LifecycleListener> listeners = new CopyOnWriteArrayList<>();
     private final ArrayBlockingQueue<Lifecycle> queue;
     private final AtomicLong dropped = new AtomicLong();
+    /** Records handed over (or dropped), and records the listeners are done with (or that were dropped). */
+    private final AtomicLong offered = new AtomicLong();
+    private final AtomicLong done = new AtomicLong();
     private Thread thread;
 
     Listeners(Log log, int capacity) {
@@ -37,13 +40,20 @@ final class Listeners {
         }
     }
 
+    /** Whether every record published so far has been through every listener (any thread). */
+    boolean caughtUp() {
+        return done.get() == offered.get();
+    }
+
     /** Supervisor thread: never blocks. */
     void publish(Lifecycle record) {
         if (listeners.isEmpty()) {
             return;
         }
+        offered.incrementAndGet();
         if (!queue.offer(record)) {
             dropped.incrementAndGet();
+            done.incrementAndGet();
         }
     }
 
@@ -62,6 +72,7 @@ final class Listeners {
                     log.warn("lifecycle listener failed", "listener", l.getClass().getName(), "error", e.toString());
                 }
             }
+            done.incrementAndGet();
             long lost = queue.isEmpty() ? dropped.getAndSet(0) : 0;
             if (lost > 0) {
                 log.warn("lifecycle records dropped: the listeners fell behind", "records", lost);

@@ -190,8 +190,8 @@ public final class Supervisor implements Effects {
         while (!supervision.finished()) {
             step(Long.MAX_VALUE);
         }
-        if (hooks != null && !hooks.exitBudget().isZero()) {
-            runExitHooks();
+        if (hooks != null && hooks.any()) {
+            finishHooks();
         }
         readiness.close();
         if (health != null) {
@@ -232,18 +232,25 @@ public final class Supervisor implements Effects {
     }
 
     /**
-     * The on-exit hooks, once the services are gone and before the sinks close: the loop goes on
-     * (an exec hook's process is spawned, reaped and killed at its timeout through it) until
-     * they have ended, at most their longest timeout and a grace; what is still running then is
-     * killed with its process group.
+     * Once the services are gone and before the sinks close: the hooks of the last deaths (the
+     * one that made an instance FAILED, say) finish, then the on-exit hooks run. The loop goes
+     * on meanwhile (an exec hook's process is spawned, reaped and killed at its timeout through
+     * it), at most the hooks' longest timeout and a grace for each of the two; what is still
+     * running then is killed with its process group.
      */
-    private void runExitHooks() {
-        long deadline = System.nanoTime() + hooks.exitBudget().toNanos();
-        log.info("on-exit hooks", "status", supervision.exitStatus(), "reason", supervision.exitReason());
-        java.util.concurrent.CompletableFuture<Void> done = hooks.exit(supervision.exitStatus(), supervision.exitReason());
-        done.whenComplete((v, e) -> events.add(Event.ChildChanged.INSTANCE)); // wake the loop
-        while (!done.isDone() && System.nanoTime() - deadline < 0) {
-            step(Math.max(0, deadline - System.nanoTime()));
+    private void finishHooks() {
+        long deadline = System.nanoTime() + hooks.deathBudget().toNanos();
+        while (!(listeners.caughtUp() && hooks.idle()) && System.nanoTime() - deadline < 0) {
+            step(Math.min(TimeUnit.MILLISECONDS.toNanos(10), Math.max(0, deadline - System.nanoTime())));
+        }
+        if (!hooks.exitBudget().isZero()) {
+            deadline = System.nanoTime() + hooks.exitBudget().toNanos();
+            log.info("on-exit hooks", "status", supervision.exitStatus(), "reason", supervision.exitReason());
+            java.util.concurrent.CompletableFuture<Void> done = hooks.exit(supervision.exitStatus(), supervision.exitReason());
+            done.whenComplete((v, e) -> events.add(Event.ChildChanged.INSTANCE)); // wake the loop
+            while (!done.isDone() && System.nanoTime() - deadline < 0) {
+                step(Math.max(0, deadline - System.nanoTime()));
+            }
         }
         for (int pid : new ArrayList<>(claimed.keySet())) {
             signal(pid, Signal.KILL, true); // a hook's process past its budget, and its group
