@@ -87,9 +87,7 @@ class HttpIT {
     @AfterAll
     static void stop() throws Exception {
         if (kinesin != null) {
-            kinesin.signal(Signal.TERM);
-            Kinesin.Result r = kinesin.await(Duration.ofSeconds(30));
-            assertThat(r.status()).as(r.toString()).isZero();
+            kinesin.stopCleanly();
         }
     }
 

@@ -225,6 +225,14 @@ final class Kinesin {
             return new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
         }
 
+        /** Sends TERM and waits for the exit, which must be status 0: how a test's shared kinesin ends. */
+        Result stopCleanly() throws InterruptedException, IOException {
+            signal(Signal.TERM);
+            Result r = await(Duration.ofSeconds(30));
+            org.assertj.core.api.Assertions.assertThat(r.status()).as(r.toString()).isZero();
+            return r;
+        }
+
         Result await(Duration timeout) throws InterruptedException, IOException {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 String soFar = stderrSoFar();

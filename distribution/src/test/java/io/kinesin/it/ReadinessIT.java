@@ -90,9 +90,7 @@ class ReadinessIT {
     @AfterAll
     static void stop() throws Exception {
         if (kinesin != null) {
-            kinesin.signal(Signal.TERM);
-            Kinesin.Result r = kinesin.await(Duration.ofSeconds(30));
-            assertThat(r.status()).as(r.toString()).isZero();
+            Kinesin.Result r = kinesin.stopCleanly();
             assertThat(r.stderr()).doesNotContain("level=error");
         }
         Kinesin.deleteTree(dir);

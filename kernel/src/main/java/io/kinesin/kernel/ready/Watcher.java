@@ -69,13 +69,8 @@ final class Watcher implements AutoCloseable {
             Channel c;
             while ((c = added.poll()) != null) {
                 channels.add(c);
-                try {
-                    c.warm(poller, out);
-                } catch (RuntimeException e) {
-                    log.warn("readiness channel failed; closed", "service", c.ticket.service, "instance", c.ticket.instance,
-                            "error", e.toString());
-                    c.close();
-                }
+                Channel added = c;
+                guarded(added, () -> added.warm(poller, out));
             }
             Ticket t;
             while ((t = removed.poll()) != null) {
@@ -106,15 +101,20 @@ final class Watcher implements AutoCloseable {
             for (int k = 0; k < n; k++) {
                 if (ready[k]) {
                     Channel ch = polled.get(k);
-                    try {
-                        ch.readable(poller, out);
-                    } catch (RuntimeException e) {
-                        log.warn("readiness channel failed; closed", "service", ch.ticket.service, "instance", ch.ticket.instance,
-                                "error", e.toString());
-                        ch.close();
-                    }
+                    guarded(ch, () -> ch.readable(poller, out));
                 }
             }
+        }
+    }
+
+    /** Runs a channel's read; a channel that fails is closed, and the others go on. */
+    private void guarded(Channel c, Runnable read) {
+        try {
+            read.run();
+        } catch (RuntimeException e) {
+            log.warn("readiness channel failed; closed", "service", c.ticket.service, "instance", c.ticket.instance,
+                    "error", e.toString());
+            c.close();
         }
     }
 
