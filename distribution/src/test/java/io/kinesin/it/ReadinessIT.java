@@ -1,7 +1,6 @@
 package io.kinesin.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kinesin.spi.Signal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
