@@ -36,9 +36,6 @@ public final class HealthChecks implements AutoCloseable {
      * @param plugin the plugin whose kind it is, for {@code kinesin_plugin_errors_total}
      */
     public record Entry(HealthSpec spec, HealthCheck check, String plugin) {
-        public Entry(HealthSpec spec, HealthCheck check) {
-            this(spec, check, "");
-        }
     }
 
     private final Map<String, List<Entry>> byService;

@@ -71,14 +71,10 @@ public final class PluginBinding {
             Map<String, BoundSink> sinks = new LinkedHashMap<>();
             Map<String, ConfigLoader.BoundUse> normalized = new LinkedHashMap<>();
             for (var e : uses.entrySet()) {
-                ConfigLoader.PluginUse use = e.getValue();
-                Factory<?, ?> factory = plugins.factory(PluginKind.SINK, use.type())
-                        .orElseThrow(() -> unknownKind(PluginKind.SINK, use, plugins, dir));
-                Object config = ConfigLoader.bind(use.options(), factory.configType(), use.at(), loaded.format());
-                LogSinkFactory<?> sinkFactory = (LogSinkFactory<?>) factory;
-                sinks.put(e.getKey(), new BoundSink(e.getKey(), plugins.owner(factory), sinkFactory, config));
-                normalized.put(e.getKey(), new ConfigLoader.BoundUse(ConfigLoader.unbind(config, loaded.format()),
-                        queueDefault(sinkFactory, plugins.owner(factory))));
+                Binding b = bindUse(PluginKind.SINK, e.getValue(), List.of(), plugins, dir, loaded);
+                LogSinkFactory<?> sinkFactory = (LogSinkFactory<?>) b.factory();
+                sinks.put(e.getKey(), new BoundSink(e.getKey(), b.plugin(), sinkFactory, b.config()));
+                normalized.put(e.getKey(), new ConfigLoader.BoundUse(b.normalized(), queueDefault(sinkFactory, b.plugin())));
             }
             Map<String, List<BoundCheck>> checks = new LinkedHashMap<>();
             Map<String, List<Map<String, com.fasterxml.jackson.databind.JsonNode>>> normalizedChecks = new LinkedHashMap<>();
@@ -86,12 +82,9 @@ public final class PluginBinding {
                 List<BoundCheck> bound = new ArrayList<>();
                 List<Map<String, com.fasterxml.jackson.databind.JsonNode>> options = new ArrayList<>();
                 for (ConfigLoader.PluginUse use : e.getValue()) {
-                    Factory<?, ?> factory = plugins.factory(PluginKind.CHECK, use.type())
-                            .orElseThrow(() -> unknownKind(PluginKind.CHECK, use, plugins, dir));
-                    Object config = ConfigLoader.bind(use.options(), factory.configType(), use.at(), loaded.format(),
-                            ConfigLoader.healthCheckKeys());
-                    bound.add(new BoundCheck(use.at(), plugins.owner(factory), (HealthCheckFactory<?>) factory, config));
-                    options.add(ConfigLoader.unbind(config, loaded.format()));
+                    Binding b = bindUse(PluginKind.CHECK, use, ConfigLoader.healthCheckKeys(), plugins, dir, loaded);
+                    bound.add(new BoundCheck(use.at(), b.plugin(), (HealthCheckFactory<?>) b.factory(), b.config()));
+                    options.add(b.normalized());
                 }
                 checks.put(e.getKey(), bound);
                 normalizedChecks.put(e.getKey(), options);
@@ -120,14 +113,29 @@ public final class PluginBinding {
         List<BoundHook> bound = new ArrayList<>(uses.size());
         for (ConfigLoader.HookUse hook : uses) {
             ConfigLoader.PluginUse use = hook.use();
-            Factory<?, ?> factory = plugins.factory(PluginKind.HOOK, use.type())
-                    .orElseThrow(() -> unknownKind(PluginKind.HOOK, use, plugins, dir));
-            Object config = ConfigLoader.bind(use.options(), factory.configType(), use.at(), loaded.format(), ConfigLoader.hookKeys());
-            bound.add(new BoundHook(use.at(), use.type(), hook.when(), hook.timeout(), plugins.owner(factory),
-                    (DeathHookFactory<?>) factory, config));
-            normalized.add(ConfigLoader.unbind(config, loaded.format()));
+            Binding b = bindUse(PluginKind.HOOK, use, ConfigLoader.hookKeys(), plugins, dir, loaded);
+            bound.add(new BoundHook(use.at(), use.type(), hook.when(), hook.timeout(), b.plugin(), (DeathHookFactory<?>) b.factory(),
+                    b.config()));
+            normalized.add(b.normalized());
         }
         return bound;
+    }
+
+    /** One use of a plugin's kind, bound: the kind's factory, its plugin, the config record and its normalized keys. */
+    private record Binding(Factory<?, ?> factory, String plugin, Object config,
+                           Map<String, com.fasterxml.jackson.databind.JsonNode> normalized) {
+    }
+
+    /**
+     * Finds the kind's factory and binds the use's keys to its record.
+     *
+     * @param kinesinKeys keys of the entry that are kinesin's, named too when a key is unknown
+     */
+    private static Binding bindUse(PluginKind kind, ConfigLoader.PluginUse use, List<String> kinesinKeys, Plugins plugins,
+                                   PluginsDir dir, ConfigLoader.Loaded loaded) throws ConfigException {
+        Factory<?, ?> factory = plugins.factory(kind, use.type()).orElseThrow(() -> unknownKind(kind, use, plugins, dir));
+        Object config = ConfigLoader.bind(use.options(), factory.configType(), use.at(), loaded.format(), kinesinKeys);
+        return new Binding(factory, plugins.owner(factory), config, ConfigLoader.unbind(config, loaded.format()));
     }
 
     /**

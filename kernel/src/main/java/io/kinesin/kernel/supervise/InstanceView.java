@@ -24,12 +24,6 @@ public record InstanceView(String service, int instance, State state, int pid, I
         health = List.copyOf(health);
     }
 
-    /** An instance without readiness text or checks. */
-    public InstanceView(String service, int instance, State state, int pid, Instant startedAt, int restarts,
-                        ExitStatus lastExit, Instant lastExitAt, String failure, boolean held) {
-        this(service, instance, state, pid, startedAt, restarts, lastExit, lastExitAt, failure, held, null, List.of());
-    }
-
     /**
      * One health check of the instance's current process.
      *

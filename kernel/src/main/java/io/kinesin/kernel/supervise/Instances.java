@@ -128,6 +128,16 @@ final class Instances {
     }
 
     /**
+     * Sends step {@code k} of the instance's own stop ladder and arms {@code timer} for the
+     * ladder's timeout (an operator's stop, a broken instance).
+     */
+    void sendLadderStep(Instance i, int k, Timer timer) {
+        Ladder ladder = i.service.stop();
+        send(i, Optional.of(ladder.step(k)), true);
+        effects.schedule(timer, ladder.timeout());
+    }
+
+    /**
      * Signals an instance's process (or its group, as its service says).
      *
      * @param stopping kinesin sends it to stop the instance: a death by it is no failure

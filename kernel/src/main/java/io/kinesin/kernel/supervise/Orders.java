@@ -207,9 +207,7 @@ final class Orders {
     }
 
     private void sendStep(Instance i) {
-        Ladder ladder = i.service.stop();
-        instances.send(i, Optional.of(ladder.step(i.underway.step)), true);
-        effects.schedule(new Timer.HoldStep(i.service.name(), i.index), ladder.timeout());
+        instances.sendLadderStep(i, i.underway.step, new Timer.HoldStep(i.service.name(), i.index));
     }
 
     /** The wait after a ladder step is over: the next step, or, after the last, give up on the process. */

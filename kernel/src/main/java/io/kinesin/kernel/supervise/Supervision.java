@@ -511,9 +511,7 @@ public final class Supervision {
     }
 
     private void sendBreakStep(Instance i) {
-        Ladder ladder = i.service.stop();
-        instances.send(i, Optional.of(ladder.step(i.brokenStep)), true);
-        effects.schedule(new Timer.BreakStep(i.service.name(), i.index), ladder.timeout());
+        instances.sendLadderStep(i, i.brokenStep, new Timer.BreakStep(i.service.name(), i.index));
     }
 
     private void nextBreakStep(Instance i) {

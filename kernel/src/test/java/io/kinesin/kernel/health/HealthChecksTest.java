@@ -43,7 +43,7 @@ class HealthChecksTest {
     }
 
     private Ticket start(HealthCheck check, HealthSpec spec) {
-        checks = new HealthChecks(Map.of("web", List.of(new HealthChecks.Entry(spec, check))), results::add,
+        checks = new HealthChecks(Map.of("web", List.of(new HealthChecks.Entry(spec, check, "test"))), results::add,
                 new Log(Log.Format.LOGFMT, Log.Level.DEBUG, new ByteArrayOutputStream()), counters);
         Ticket t = new Ticket("web", 0);
         checks.start(t, new HealthCheck.Target("web", 0, 42, Map.of(), null));
@@ -108,7 +108,7 @@ class HealthChecksTest {
         assertThat(second.outcome()).isEqualTo(Event.Checked.Outcome.TIMEOUT);
         assertThat(second.detail()).isEqualTo("still no answer from the last check");
         assertThat(most.get()).as("never two checks of one instance at once").isEqualTo(1);
-        assertThat(counters.value("kinesin_plugin_errors_total", "")).as("a check past the kernel's deadline is its plugin's error")
+        assertThat(counters.value("kinesin_plugin_errors_total", "test")).as("a check past the kernel's deadline is its plugin's error")
                 .isGreaterThanOrEqualTo(1);
     }
 
