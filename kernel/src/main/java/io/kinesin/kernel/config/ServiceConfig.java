@@ -95,22 +95,24 @@ record ServiceConfig(@JsonProperty("command") Argv command,
 
     /** The same service with its hooks' kind keys replaced, in order. */
     ServiceConfig withHooks(List<Map<String, JsonNode>> options) {
-        List<HookConfig> bound = new java.util.ArrayList<>(onDeath.size());
-        for (int k = 0; k < onDeath.size(); k++) {
-            bound.add(onDeath.get(k).bound(options.get(k)));
-        }
         return new ServiceConfig(command, env, envFile, workdir, user, replicas, essential, restart, backoff, crashLoop,
-                dependsOn, ready, health, stdin, stdout, stderr, signals, stop, bound, launcher);
+                dependsOn, ready, health, stdin, stdout, stderr, signals, stop, bound(onDeath, options, HookConfig::bound), launcher);
     }
 
     /** The same service with its health checks' kind keys replaced, in order. */
     ServiceConfig withHealth(List<Map<String, JsonNode>> options) {
-        List<HealthConfig> bound = new java.util.ArrayList<>(health.size());
-        for (int k = 0; k < health.size(); k++) {
-            bound.add(health.get(k).bound(options.get(k)));
-        }
         return new ServiceConfig(command, env, envFile, workdir, user, replicas, essential, restart, backoff, crashLoop,
-                dependsOn, ready, bound, stdin, stdout, stderr, signals, stop, onDeath, launcher);
+                dependsOn, ready, bound(health, options, HealthConfig::bound), stdin, stdout, stderr, signals, stop, onDeath, launcher);
+    }
+
+    /** Each entry with its kind's keys replaced by the bound form at the same index. */
+    private static <E> List<E> bound(List<E> entries, List<Map<String, JsonNode>> options,
+                                     java.util.function.BiFunction<E, Map<String, JsonNode>, E> bind) {
+        List<E> out = new java.util.ArrayList<>(entries.size());
+        for (int k = 0; k < entries.size(); k++) {
+            out.add(bind.apply(entries.get(k), options.get(k)));
+        }
+        return out;
     }
 
     /** {@code backoff}: the delay before restart n is initial × factor^n, at most max; reset after a long run. */
