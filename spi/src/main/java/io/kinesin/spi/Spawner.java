@@ -1,5 +1,6 @@
 package io.kinesin.spi;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,14 @@ public interface Spawner {
     CompletionStage<Child> spawn(Command command);
 
     /**
+     * Like {@link #spawn}, and the child also gets fd 3: its end of a unix socket
+     * ({@code SOCK_SEQPACKET}) whose other end is the {@link Linked#link()} (a preloader's line
+     * to its launcher). kinesin shuts the child down with the orphans at the end of a
+     * shutdown (TERM, then KILL) if it is still alive then.
+     */
+    CompletionStage<Linked> spawnLinked(Command command);
+
+    /**
      * What to run.
      *
      * @param environment the whole environment
@@ -24,10 +33,15 @@ public interface Spawner {
      * @param user        null: kinesin's own; else a name or {@code uid[:gid]}
      * @param output      a name for the log bus ({@code hook:web:alert}): the process's stdout and
      *                    stderr go there, labelled with it; null: discarded
-     * @param timeout     its whole process group is killed (KILL) when this has passed
+     * @param timeout     its whole process group is killed (KILL) when this has passed;
+     *                    {@link #NO_TIMEOUT} for a process meant to live as long as kinesin
      */
     record Command(List<String> argv, Map<String, String> environment, Path workdir, String user, String output,
                    Duration timeout) {
+
+        /** A process that lives as long as kinesin (a preloader): no timeout. */
+        public static final Duration NO_TIMEOUT = Duration.ofSeconds(Long.MAX_VALUE);
+
         public Command {
             argv = List.copyOf(argv);
             environment = Map.copyOf(environment);
@@ -44,10 +58,47 @@ public interface Spawner {
     interface Child {
         long pid();
 
-        /** Completes when the kernel has reaped it. */
+        /**
+         * Completes when the kernel has reaped it. Dependent actions run on the supervisor's
+         * loop unless made async: they must only hand the status on.
+         */
         CompletionStage<ExitStatus> exit();
 
         /** Sends a signal to its process group (nothing once it is gone). */
         void signal(Signal signal);
+    }
+
+    /** A child started with {@link #spawnLinked}, and the socket to it. */
+    interface Linked extends Child {
+        Link link();
+    }
+
+    /**
+     * kinesin's end of a linked child's socket. Messages keep their boundaries (at most 64 KiB
+     * each). One thread sends and one receives at a time; every call waits at most its
+     * {@code wait}.
+     */
+    interface Link extends AutoCloseable {
+
+        /** Sends one message. */
+        void send(byte[] message, Duration wait) throws IOException;
+
+        /**
+         * Sends one message with copies of a launch's fds (SCM_RIGHTS), in the order of
+         * {@link Launcher.Fds#numbers()}: the receiver gets them as new fds of its own.
+         */
+        void send(byte[] message, Launcher.Fds fds, Duration wait) throws IOException;
+
+        /**
+         * The next message.
+         *
+         * @throws java.io.EOFException           the child closed its end (it died)
+         * @throws java.net.SocketTimeoutException nothing came within {@code wait}
+         */
+        byte[] receive(Duration wait) throws IOException;
+
+        /** Closes kinesin's end; the child reads EOF. */
+        @Override
+        void close();
     }
 }

@@ -71,6 +71,13 @@ public final class ProcessSpawner implements Spawner {
         return CompletableFuture.completedFuture(child);
     }
 
+    /** A JDK process has no fd 3 to hand over: plugins that link to their child test against the kernel. */
+    @Override
+    public CompletionStage<Linked> spawnLinked(Command command) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "the test spawner cannot link a child (fd 3, SCM_RIGHTS); test against the kernel's spawner"));
+    }
+
     /** The children started so far, oldest first. */
     public List<Started> started() {
         return List.copyOf(started);
