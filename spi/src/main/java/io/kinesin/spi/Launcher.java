@@ -54,10 +54,12 @@ public interface Launcher extends AutoCloseable {
      * @param environment its whole environment, {@code KINESIN_SERVICE}, {@code KINESIN_INSTANCE}
      *                    and readiness variables included
      * @param workdir     null: kinesin's own
+     * @param user        the service's {@code user:} (a name or {@code uid[:gid]}) the process
+     *                    must run as; null: kinesin's own
      * @param fds         what the process must have open, at which numbers
      */
     record LaunchSpec(String service, int instance, List<String> argv, Map<String, String> environment, Path workdir,
-                      Fds fds) {
+                      String user, Fds fds) {
         public LaunchSpec {
             argv = List.copyOf(argv);
             environment = Map.copyOf(environment);

@@ -25,11 +25,11 @@ class ThisProcessLauncherContractTest extends LauncherContract {
 
     @Override
     protected Launcher.LaunchSpec runningSpec() {
-        return new Launcher.LaunchSpec("web", 0, List.of(ProcessHandle.current().info().command().orElseThrow()), Map.of(), null);
+        return new Launcher.LaunchSpec("web", 0, List.of(ProcessHandle.current().info().command().orElseThrow()), Map.of(), null, null, List::of);
     }
 
     @Override
     protected Launcher.LaunchSpec unstartableSpec() {
-        return new Launcher.LaunchSpec("web", 0, List.of("/nonexistent/program"), Map.of(), null);
+        return new Launcher.LaunchSpec("web", 0, List.of("/nonexistent/program"), Map.of(), null, null, List::of);
     }
 }

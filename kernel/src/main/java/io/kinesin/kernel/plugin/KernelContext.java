@@ -3,6 +3,7 @@ package io.kinesin.kernel.plugin;
 import io.kinesin.kernel.log.Log;
 import io.kinesin.kernel.metrics.Counters;
 import io.kinesin.kernel.process.Accounts;
+import io.kinesin.kernel.process.Fds;
 import io.kinesin.kernel.process.SpawnException;
 import io.kinesin.kernel.process.SpawnSpec;
 import io.kinesin.kernel.process.Spawner;
@@ -70,7 +71,29 @@ public final class KernelContext implements PluginContext {
 
     @Override
     public io.kinesin.spi.Spawner spawner() {
-        return this::spawn;
+        return new io.kinesin.spi.Spawner() {
+            @Override
+            public CompletionStage<Child> spawn(Command command) {
+                return KernelContext.this.spawn(command, null).thenApply(linked -> linked);
+            }
+
+            @Override
+            public CompletionStage<Linked> spawnLinked(Command command) {
+                int[] pair;
+                try {
+                    pair = io.kinesin.kernel.process.Sockets.seqpacketPair();
+                } catch (RuntimeException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+                CompletionStage<Linked> linked = KernelContext.this.spawn(command, pair);
+                return linked.whenComplete((l, e) -> {
+                    Fds.close(pair[1]); // the child has its copy as fd 3
+                    if (e != null) {
+                        Fds.close(pair[0]);
+                    }
+                });
+            }
+        };
     }
 
     @Override
@@ -109,7 +132,8 @@ public final class KernelContext implements PluginContext {
         return kernel.configDirectory();
     }
 
-    private CompletionStage<io.kinesin.spi.Spawner.Child> spawn(io.kinesin.spi.Spawner.Command c) {
+    /** @param pair a socket pair whose second end the child gets as fd 3 (its first is the link), or null */
+    private CompletionStage<io.kinesin.spi.Spawner.Linked> spawn(io.kinesin.spi.Spawner.Command c, int[] pair) {
         Supervisor supervisor = kernel.loop().get();
         if (supervisor == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("kinesin is not running yet: spawn from a call the kernel makes at run time"));
@@ -117,6 +141,9 @@ public final class KernelContext implements PluginContext {
         SpawnSpec spec;
         try {
             spec = spec(c);
+            if (pair != null) {
+                spec = spec.withHandovers(List.of(new SpawnSpec.Handover(pair[1], 3)));
+            }
         } catch (SpawnException | IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -124,10 +151,21 @@ public final class KernelContext implements PluginContext {
         CompletableFuture<Integer> started = new CompletableFuture<>();
         supervisor.post(new Event.SpawnFor(spec, exit::complete, started, c.output()));
         return started.thenApply(pid -> {
-            var timeout = TIMEOUTS.schedule(() -> supervisor.post(new Event.SignalOwned(pid, Signal.KILL)),
-                    c.timeout().toNanos(), TimeUnit.NANOSECONDS);
-            exit.whenComplete((s, e) -> timeout.cancel(false));
-            return new io.kinesin.spi.Spawner.Child() {
+            if (!c.timeout().equals(io.kinesin.spi.Spawner.Command.NO_TIMEOUT)) {
+                var timeout = TIMEOUTS.schedule(() -> supervisor.post(new Event.SignalOwned(pid, Signal.KILL)),
+                        c.timeout().toNanos(), TimeUnit.NANOSECONDS);
+                exit.whenComplete((s, e) -> timeout.cancel(false));
+            }
+            Link link = pair == null ? null : new Link(pair[0]);
+            return new io.kinesin.spi.Spawner.Linked() {
+                @Override
+                public io.kinesin.spi.Spawner.Link link() {
+                    if (link == null) {
+                        throw new IllegalStateException("spawned without a link: use spawnLinked");
+                    }
+                    return link;
+                }
+
                 @Override
                 public long pid() {
                     return pid;
@@ -144,6 +182,84 @@ public final class KernelContext implements PluginContext {
                 }
             };
         });
+    }
+
+    /** kinesin's end of a linked child's SOCK_SEQPACKET socket. */
+    private static final class Link implements io.kinesin.spi.Spawner.Link {
+
+        private static final int MAX_MESSAGE = 64 * 1024;
+
+        private final int fd;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Link(int fd) {
+            this.fd = fd;
+        }
+
+        @Override
+        public void send(byte[] message, java.time.Duration wait) throws IOException {
+            send(message, new int[0], wait);
+        }
+
+        @Override
+        public void send(byte[] message, io.kinesin.spi.Launcher.Fds fds, java.time.Duration wait) throws IOException {
+            if (!(fds instanceof LaunchFds own)) {
+                throw new IllegalArgumentException("only the fds of a launch the kernel started can be passed on");
+            }
+            send(message, own.fds(), wait);
+        }
+
+        private void send(byte[] message, int[] fds, java.time.Duration wait) throws IOException {
+            if (message.length == 0 || message.length > MAX_MESSAGE) {
+                throw new IllegalArgumentException("a message has 1 to " + MAX_MESSAGE + " bytes, not " + message.length);
+            }
+            open();
+            try {
+                if (!io.kinesin.kernel.process.Sockets.sendMessage(fd, message, fds, millis(wait))) {
+                    throw new java.net.SocketTimeoutException("the linked process took no message within " + wait);
+                }
+            } catch (io.kinesin.kernel.process.NativeException e) {
+                throw new IOException("cannot send to the linked process: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public byte[] receive(java.time.Duration wait) throws IOException {
+            open();
+            try {
+                var r = io.kinesin.kernel.process.Sockets.receiveMessage(fd, MAX_MESSAGE, millis(wait));
+                if (r instanceof io.kinesin.kernel.process.Sockets.Received.Message m) {
+                    return m.data();
+                }
+                throw new java.net.SocketTimeoutException("no message from the linked process within " + wait);
+            } catch (io.kinesin.kernel.process.NativeException e) {
+                throw new java.io.EOFException("the linked process closed its end: " + e.getMessage());
+            }
+        }
+
+        private void open() throws IOException {
+            if (closed.get()) {
+                throw new java.io.EOFException("the link is closed");
+            }
+        }
+
+        private static int millis(java.time.Duration wait) {
+            return (int) Math.max(0, Math.min(Integer.MAX_VALUE, wait.toMillis()));
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                Fds.close(fd);
+            }
+        }
+    }
+
+    /**
+     * A launch's fds as the kernel holds them: {@code fds[k]} is to become {@code numbers[k]}
+     * in the instance's process.
+     */
+    public record LaunchFds(java.util.List<Integer> numbers, int[] fds) implements io.kinesin.spi.Launcher.Fds {
     }
 
     /** The kernel's spawn spec: the environment as given, its own session, the user through setpriv. */

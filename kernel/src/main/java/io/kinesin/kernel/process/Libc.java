@@ -45,6 +45,7 @@ final class Libc {
     static final int EBADF = 9;
     static final int ECHILD = 10;
     static final int EAGAIN = 11;
+    static final int EPIPE = 32;
     static final int EACCES = 13;
     static final int ENOTDIR = 20;
     static final int ENOEXEC = 8;
@@ -209,10 +210,13 @@ final class Libc {
         static final MethodHandle SETSOCKOPT = bindErrno("setsockopt",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
         static final MethodHandle RECVMSG = bindErrno("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle SENDMSG = bindErrno("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
 
         static final int AF_UNIX = 1;
         static final int SOCK_STREAM = 1;
         static final int SOCK_DGRAM = 2;
+        static final int SOCK_SEQPACKET = 5;
+        static final int MSG_NOSIGNAL = 0x4000;
         static final int SOCK_NONBLOCK = 04000;
         static final int SOCK_CLOEXEC = 02000000;
         static final int SOL_SOCKET = 1;

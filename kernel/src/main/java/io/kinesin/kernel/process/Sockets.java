@@ -21,10 +21,19 @@ public final class Sockets {
 
     /** A connected stream pair, both ends close-on-exec: {@code [kinesin's, the child's]}. */
     public static int[] streamPair() {
+        return pair(Libc.Net.SOCK_STREAM);
+    }
+
+    /** A connected SOCK_SEQPACKET pair (messages keep their boundaries), both ends close-on-exec: {@code [kinesin's, the child's]}. */
+    public static int[] seqpacketPair() {
+        return pair(Libc.Net.SOCK_SEQPACKET);
+    }
+
+    private static int[] pair(int type) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
             MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            int r = (int) Libc.Net.SOCKETPAIR.invokeExact(state, Libc.Net.AF_UNIX, Libc.Net.SOCK_STREAM | Libc.Net.SOCK_CLOEXEC, 0, fds);
+            int r = (int) Libc.Net.SOCKETPAIR.invokeExact(state, Libc.Net.AF_UNIX, type | Libc.Net.SOCK_CLOEXEC, 0, fds);
             if (r != 0) {
                 throw new NativeException("socketpair", Libc.errno(state));
             }
@@ -98,16 +107,28 @@ public final class Sockets {
      */
     public static final class Receiver implements AutoCloseable {
 
-        private static final int DATA_BYTES = 4096;
+        private static final int NOTIFY_BYTES = 4096;
         private static final int CONTROL_BYTES = 1024;
         private static final long MSGHDR_BYTES = 56;
 
+        private final int max;
         private final Arena arena = Arena.ofConfined();
         private final MemorySegment state = arena.allocate(Libc.CALL_STATE);
-        private final MemorySegment data = arena.allocate(DATA_BYTES + 1);
+        private final MemorySegment data;
         private final MemorySegment control = arena.allocate(CONTROL_BYTES, 8);
         private final MemorySegment iov = arena.allocate(16, 8);
         private final MemorySegment header = arena.allocate(MSGHDR_BYTES, 8);
+
+        /** For sd_notify: datagrams of at most 4096 bytes. */
+        public Receiver() {
+            this(NOTIFY_BYTES);
+        }
+
+        /** Messages of at most {@code max} bytes. */
+        public Receiver(int max) {
+            this.max = max;
+            this.data = arena.allocate(max + 1);
+        }
 
         /**
          * The next datagram, or null when none is waiting. A datagram longer than 4096 bytes
@@ -115,8 +136,26 @@ public final class Sockets {
          */
         public Datagram receive(int fd) {
             while (true) {
+                Datagram d = receiveAny(fd);
+                if (d == null) {
+                    return null;
+                }
+                if (d.data() != null && d.pid() > 0) {
+                    return d;
+                }
+                d.closeFds(); // no credentials, too long, or a zero-length datagram
+            }
+        }
+
+        /**
+         * The next message as it came, or null when none is waiting: without credentials unless
+         * the socket passes them; with null data for a zero-length read (the other end of a
+         * connected socket closed) or a message longer than the maximum (dropped).
+         */
+        Datagram receiveAny(int fd) {
+            while (true) {
                 iov.set(ADDRESS, 0, data);
-                iov.set(JAVA_LONG, 8, DATA_BYTES + 1);
+                iov.set(JAVA_LONG, 8, max + 1);
                 header.fill((byte) 0);
                 header.set(ADDRESS, 16, iov);
                 header.set(JAVA_LONG, 24, 1L);
@@ -164,18 +203,119 @@ public final class Sockets {
                     at += (length + 7) & ~7L;
                 }
                 int flags = header.get(JAVA_INT, 48);
-                Datagram d = new Datagram(pid, uid, gid, data.asSlice(0, Math.min(n, DATA_BYTES)).toArray(ValueLayout.JAVA_BYTE), fds);
-                if ((flags & Libc.Net.MSG_TRUNC) != 0 || n > DATA_BYTES || pid <= 0) {
-                    d.closeFds();
-                    continue;
-                }
-                return d;
+                boolean whole = n > 0 && n <= max && (flags & Libc.Net.MSG_TRUNC) == 0;
+                return new Datagram(pid, uid, gid, whole ? data.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE) : null, fds);
             }
         }
 
         @Override
         public void close() {
             arena.close();
+        }
+    }
+
+    /**
+     * Sends one message on a connected SOCK_SEQPACKET socket, with copies of {@code fds}
+     * (SCM_RIGHTS) if any, waiting at most {@code timeoutMillis} for room.
+     *
+     * @return false if there was no room in time
+     * @throws NativeException EPIPE once the other end is closed, and other errors
+     */
+    public static boolean sendMessage(int fd, byte[] message, int[] fds, int timeoutMillis) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            MemorySegment data = arena.allocate(Math.max(1, message.length));
+            MemorySegment.copy(message, 0, data, ValueLayout.JAVA_BYTE, 0, message.length);
+            MemorySegment iov = arena.allocate(16, 8);
+            iov.set(ADDRESS, 0, data);
+            iov.set(JAVA_LONG, 8, message.length);
+            MemorySegment header = arena.allocate(56, 8);
+            header.set(ADDRESS, 16, iov);
+            header.set(JAVA_LONG, 24, 1L);
+            if (fds.length > 0) {
+                long length = 16 + 4L * fds.length; // struct cmsghdr, then the fds
+                MemorySegment control = arena.allocate((length + 7) & ~7L, 8);
+                control.set(JAVA_LONG, 0, length);
+                control.set(JAVA_INT, 8, Libc.Net.SOL_SOCKET);
+                control.set(JAVA_INT, 12, Libc.Net.SCM_RIGHTS);
+                for (int k = 0; k < fds.length; k++) {
+                    control.set(JAVA_INT, 16 + 4L * k, fds[k]);
+                }
+                header.set(ADDRESS, 32, control);
+                header.set(JAVA_LONG, 40, control.byteSize());
+            }
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            while (true) {
+                long n = (long) Libc.Net.SENDMSG.invokeExact(state, fd, header, Libc.Net.MSG_DONTWAIT | Libc.Net.MSG_NOSIGNAL);
+                if (n >= 0) {
+                    return true;
+                }
+                int errno = Libc.errno(state);
+                if (errno == Libc.EINTR) {
+                    continue;
+                }
+                if (errno != Libc.EAGAIN) {
+                    throw new NativeException("sendmsg", errno);
+                }
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0 || !Fds.writable(fd, (int) Math.min(Integer.MAX_VALUE, left))) {
+                    return false;
+                }
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** What {@link #receiveMessage} got: a message, or nothing in time. */
+    public sealed interface Received {
+        record Message(byte[] data) implements Received {
+        }
+
+        record TimedOut() implements Received {
+        }
+    }
+
+    /**
+     * Receives one message of at most {@code max} bytes from a connected SOCK_SEQPACKET socket,
+     * waiting at most {@code timeoutMillis}. Fds that come with it are closed: kinesin takes none.
+     *
+     * @throws NativeException EPIPE when the other end closed (or sent more than {@code max})
+     */
+    public static Received receiveMessage(int fd, int max, int timeoutMillis) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            MemorySegment pollfd = arena.allocate(8, 4);
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            try (Receiver receiver = new Receiver(max)) {
+                while (true) {
+                    Datagram d = receiver.receiveAny(fd);
+                    if (d != null) {
+                        d.closeFds();
+                        if (d.data() != null) {
+                            return new Received.Message(d.data());
+                        }
+                        throw new NativeException("recvmsg: the other end closed, or sent a message over " + max + " bytes", Libc.EPIPE);
+                    }
+                    long left = (deadline - System.nanoTime()) / 1_000_000L;
+                    if (left <= 0) {
+                        return new Received.TimedOut();
+                    }
+                    pollfd.set(JAVA_INT, 0, fd);
+                    pollfd.set(JAVA_SHORT, 4, Poller.READABLE);
+                    pollfd.set(JAVA_SHORT, 6, (short) 0);
+                    int r = (int) Libc.Io.POLL.invokeExact(state, pollfd, 1L, (int) Math.min(Integer.MAX_VALUE, left));
+                    if (r < 0 && Libc.errno(state) != Libc.EINTR) {
+                        throw new NativeException("poll", Libc.errno(state));
+                    }
+                }
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
         }
     }
 }

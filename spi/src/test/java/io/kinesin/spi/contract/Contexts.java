@@ -15,8 +15,16 @@ import java.util.function.ToIntFunction;
  */
 public final class Contexts {
 
-    private static final Spawner NO_SPAWNER = command -> {
-        throw new UnsupportedOperationException("this plugin kind spawns nothing, yet ran " + command.argv());
+    private static final Spawner NO_SPAWNER = new Spawner() {
+        @Override
+        public java.util.concurrent.CompletionStage<Child> spawn(Command command) {
+            throw new UnsupportedOperationException("this plugin kind spawns nothing, yet ran " + command.argv());
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Linked> spawnLinked(Command command) {
+            throw new UnsupportedOperationException("this plugin kind spawns nothing, yet ran " + command.argv());
+        }
     };
 
     private Contexts() {
