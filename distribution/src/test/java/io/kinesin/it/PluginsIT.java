@@ -45,6 +45,7 @@ class PluginsIT {
         assertThat(r.stdout()).matches("(?ms).*^loki-sink \\S+ loki-sink\\.jar sink:loki$.*");
         assertThat(r.stdout()).matches("(?ms).*^probes \\S+ probes\\.jar check:exec check:http check:tcp$.*");
         assertThat(r.stdout()).matches("(?ms).*^alert-hooks \\S+ alert-hooks\\.jar hook:exec hook:webhook$.*");
+        assertThat(r.stdout()).matches("(?ms).*^ruby-preload \\S+ ruby-preload\\.jar launcher:ruby-preload$.*");
         assertThat(r.stderr()).isEmpty();
     }
 
