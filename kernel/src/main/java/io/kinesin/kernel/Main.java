@@ -164,6 +164,11 @@ public final class Main {
                 try {
                     Supervisor supervisor = new Supervisor(p.plan(), log, bus, p.logFlush(), Optional.empty(), checks, counters);
                     supervisor.hooks(new Hooks(hooks, exitHooks, log, counters));
+                    Map<String, io.kinesin.spi.Launcher> launchers = new LinkedHashMap<>();
+                    for (var e : bound.launchers().entrySet()) {
+                        launchers.put(e.getKey(), PluginBinding.create(e.getValue(), new KernelContext(e.getValue().plugin(), kernel)));
+                    }
+                    supervisor.launchers(launchers);
                     yield supervise(supervisor, log, s -> {
                         running.set(s);
                         if (control != null) {

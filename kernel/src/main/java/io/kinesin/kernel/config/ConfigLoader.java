@@ -132,9 +132,29 @@ public final class ConfigLoader {
             return uses;
         }
 
+        /** Each service's launcher of a plugin's kind (not {@code exec}), by service, with its {@code timeout}. */
+        public Map<String, LauncherUse> pluginLaunchers() {
+            Map<String, LauncherUse> out = new java.util.LinkedHashMap<>();
+            config.services().forEach((name, c) -> {
+                if (!c.launcher().isExec()) {
+                    out.put(name, new LauncherUse(new PluginUse("services." + name + ".launcher", c.launcher().type(),
+                            c.launcher().pluginNode()), c.launcher().timeout()));
+                }
+            });
+            return out;
+        }
+
         /** Whether the config names a plugin's kind anywhere: then plugins are loaded. */
         public boolean usesPlugins() {
-            return !pluginSinks().isEmpty() || !pluginChecks().isEmpty() || !pluginHooks().isEmpty() || !pluginExitHooks().isEmpty();
+            return !pluginSinks().isEmpty() || !pluginChecks().isEmpty() || !pluginHooks().isEmpty() || !pluginExitHooks().isEmpty()
+                    || !pluginLaunchers().isEmpty();
+        }
+
+        /** The same config with launchers' kind keys in their bound, normalized form (for {@code check}). */
+        public Loaded withBoundLaunchers(Map<String, Map<String, JsonNode>> byService) {
+            Map<String, ServiceConfig> services = new java.util.LinkedHashMap<>(config.services());
+            byService.forEach((name, options) -> services.put(name, services.get(name).withLauncher(options)));
+            return new Loaded(file, format, new ConfigFile(config.kinesin(), config.sinks(), services, config.onExit()), legacy);
         }
 
         /**
@@ -194,6 +214,14 @@ public final class ConfigLoader {
     }
 
     /**
+     * A service's launcher of a plugin's kind.
+     *
+     * @param timeout how long one launch may take (the kind gets it too, in {@code use.options()})
+     */
+    public record LauncherUse(PluginUse use, java.time.Duration timeout) {
+    }
+
+    /**
      * A plugin sink once bound.
      *
      * @param options           its settings, normalized
@@ -208,6 +236,11 @@ public final class ConfigLoader {
     /** The keys of an {@code on-death:} or {@code on-exit:} entry that are kinesin's ({@code when}; {@code timeout} is the kind's too). */
     public static List<String> hookKeys() {
         return HookConfig.KEYS;
+    }
+
+    /** The keys of a {@code launcher:} that are kinesin's ({@code type}; {@code timeout} is the kind's too). */
+    public static List<String> launcherKeys() {
+        return ServiceConfig.LauncherConfig.KEYS;
     }
 
     /** The keys of a {@code health:} entry that are kinesin's, whatever the kind ({@code every}, {@code action}, ...). */

@@ -142,7 +142,16 @@ public final class Planner {
             workdir = bytes(w.toString());
         }
         List<byte[]> env = environment(c, at);
-        List<byte[]> argv = argv(c, at, env, workdir);
+        ServiceSpec.Launch launch = null;
+        List<byte[]> argv;
+        if (c.launcher().isExec()) {
+            argv = argv(c, at, env, workdir);
+        } else {
+            // the launcher's plugin starts the instances; the command, if any, is the launcher's to read
+            List<String> given = c.command() == null ? List.of() : c.command().args();
+            launch = new ServiceSpec.Launch(c.launcher().type(), c.launcher().timeout(), given);
+            argv = List.of(bytes(given.isEmpty() ? c.launcher().type() : String.join(" ", given)));
+        }
 
         Command.UserSpec user = null;
         if (c.user() != null) {
@@ -171,7 +180,7 @@ public final class Planner {
         }
         return new ServiceSpec(name, command, c.replicas(), c.essential(), c.restart(), c.backoff().backoff(),
                 c.crashLoop().crashLoop(), c.dependsOn().on(), stop, new Forwarding(global.signals(), group, rewrite),
-                c.ready().readiness(), c.health().stream().map(HealthConfig::spec).toList());
+                c.ready().readiness(), c.health().stream().map(HealthConfig::spec).toList(), launch);
     }
 
     /** kinesin's environment, then the env-file, then env. */

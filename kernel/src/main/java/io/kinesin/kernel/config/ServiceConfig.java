@@ -44,7 +44,8 @@ record ServiceConfig(@JsonProperty("command") Argv command,
                      @JsonProperty("launcher") LauncherConfig launcher) {
 
     ServiceConfig {
-        if (command == null) {
+        launcher = launcher == null ? LauncherConfig.EXEC : launcher;
+        if (command == null && launcher.isExec()) {
             throw ConfigProblem.missing("command", "every service needs a command, e.g. command: [/usr/bin/app, --port, \"8080\"]");
         }
         env = env == null ? Map.of() : new LinkedHashMap<>(env);
@@ -83,7 +84,6 @@ record ServiceConfig(@JsonProperty("command") Argv command,
         }
         signals = signals == null ? ServiceSignals.DEFAULT : signals;
         onDeath = onDeath == null ? List.of() : onDeath.stream().map(HookConfig::forDeaths).toList();
-        launcher = launcher == null ? LauncherConfig.EXEC : launcher;
     }
 
     /** {@code stop} defaults to {@code kinesin.shutdown}, {@code signals.target} to {@code kinesin.signals.target}. */
@@ -103,6 +103,12 @@ record ServiceConfig(@JsonProperty("command") Argv command,
     ServiceConfig withHealth(List<Map<String, JsonNode>> options) {
         return new ServiceConfig(command, env, envFile, workdir, user, replicas, essential, restart, backoff, crashLoop,
                 dependsOn, ready, bound(health, options, HealthConfig::bound), stdin, stdout, stderr, signals, stop, onDeath, launcher);
+    }
+
+    /** The same service with its launcher's kind keys replaced. */
+    ServiceConfig withLauncher(Map<String, JsonNode> options) {
+        return new ServiceConfig(command, env, envFile, workdir, user, replicas, essential, restart, backoff, crashLoop,
+                dependsOn, ready, health, stdin, stdout, stderr, signals, stop, onDeath, launcher.bound(options));
     }
 
     /** Each entry with its kind's keys replaced by the bound form at the same index. */
@@ -244,16 +250,54 @@ record ServiceConfig(@JsonProperty("command") Argv command,
         }
     }
 
-    /** {@code launcher}: {@code exec} (posix_spawn) is built in; plugins add others later. */
-    record LauncherConfig(@JsonProperty("type") String type) {
+    /**
+     * {@code launcher}: {@code exec} (posix_spawn) is built in; plugins add others
+     * ({@code ruby-preload}). {@code type} and {@code timeout} (how long one instance's launch
+     * may take, default 60s) are kinesin's; {@code timeout} is handed to the kind too, with the
+     * kind's own keys, which stay in {@code options} until plugins are loaded.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record LauncherConfig(@JsonProperty("type") String type,
+                          @JsonProperty("timeout") Duration timeout,
+                          @com.fasterxml.jackson.annotation.JsonAnySetter @com.fasterxml.jackson.annotation.JsonAnyGetter
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> options) {
 
-        static final LauncherConfig EXEC = new LauncherConfig("exec");
+        static final LauncherConfig EXEC = new LauncherConfig("exec", null, null);
+        static final List<String> KEYS = List.of("type", "timeout");
+        static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
         LauncherConfig {
-            type = type == null ? "exec" : type.strip();
-            if (!type.equals("exec")) {
-                throw new ConfigProblem("type", "unknown launcher \"" + type + "\"; this kinesin has exec (plugin launchers are not in this version yet)");
+            type = type == null ? "exec" : type.strip().toLowerCase(Locale.ROOT);
+            options = options == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(options));
+            if (type.equals("exec")) {
+                if (timeout != null || !options.isEmpty()) {
+                    throw new ConfigProblem(timeout != null ? "timeout" : options.keySet().iterator().next(),
+                            "the exec launcher has no settings; remove it, or name a plugin's launcher type (ruby-preload)");
+                }
+            } else {
+                timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+                if (timeout.isZero() || timeout.isNegative()) {
+                    throw new ConfigProblem("timeout", "must be > 0");
+                }
             }
+        }
+
+        boolean isExec() {
+            return type.equals("exec");
+        }
+
+        /** What the kind's plugin binds: its own keys and the normalized {@code timeout}. */
+        Map<String, JsonNode> pluginNode() {
+            Map<String, JsonNode> node = new java.util.TreeMap<>(options);
+            node.put("timeout", com.fasterxml.jackson.databind.node.TextNode.valueOf(io.kinesin.kernel.supervise.Durations.format(timeout)));
+            return node;
+        }
+
+        /** The same launcher with the kind's keys in their bound, normalized form ({@code timeout} is kinesin's to print). */
+        LauncherConfig bound(Map<String, JsonNode> normalized) {
+            Map<String, JsonNode> own = new java.util.TreeMap<>(normalized);
+            own.remove("timeout");
+            return new LauncherConfig(type, timeout, own);
         }
     }
 }

@@ -49,6 +49,12 @@ final class Answers {
         Duration longest = Duration.ZERO;
         for (ServiceSpec s : plan.services()) {
             Duration ladder = s.stop().timeout().multipliedBy(s.stop().steps());
+            if (s.launch() != null) {
+                // a restart reloads the launcher, then replaces the instances one by one, each ready before the next
+                Duration start = s.readiness().timeout().isZero() || s.readiness().timeout().compareTo(s.launch().timeout()) < 0
+                        ? s.launch().timeout() : s.readiness().timeout();
+                ladder = s.launch().timeout().plus(ladder.plus(start).multipliedBy(s.replicas()));
+            }
             longest = ladder.compareTo(longest) > 0 ? ladder : longest;
             replicas.put(s.name(), s.replicas());
         }

@@ -203,7 +203,7 @@ public final class KernelContext implements PluginContext {
 
         @Override
         public void send(byte[] message, io.kinesin.spi.Launcher.Fds fds, java.time.Duration wait) throws IOException {
-            if (!(fds instanceof LaunchFds own)) {
+            if (!(fds instanceof io.kinesin.kernel.supervise.LaunchFds own)) {
                 throw new IllegalArgumentException("only the fds of a launch the kernel started can be passed on");
             }
             send(message, own.fds(), wait);
@@ -253,13 +253,6 @@ public final class KernelContext implements PluginContext {
                 Fds.close(fd);
             }
         }
-    }
-
-    /**
-     * A launch's fds as the kernel holds them: {@code fds[k]} is to become {@code numbers[k]}
-     * in the instance's process.
-     */
-    public record LaunchFds(java.util.List<Integer> numbers, int[] fds) implements io.kinesin.spi.Launcher.Fds {
     }
 
     /** The kernel's spawn spec: the environment as given, its own session, the user through setpriv. */

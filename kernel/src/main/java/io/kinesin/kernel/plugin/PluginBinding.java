@@ -8,6 +8,7 @@ import io.kinesin.kernel.process.Accounts;
 import io.kinesin.spi.Factory;
 import io.kinesin.spi.DeathHookFactory;
 import io.kinesin.spi.HealthCheckFactory;
+import io.kinesin.spi.LauncherFactory;
 import io.kinesin.spi.LogSinkFactory;
 
 import java.util.ArrayList;
@@ -36,14 +37,20 @@ public final class PluginBinding {
                             DeathHookFactory<?> factory, Object config) {
     }
 
+    /** A service's launcher of a plugin's kind, its config bound and valid. */
+    public record BoundLauncher(String at, String type, java.time.Duration timeout, String plugin,
+                                LauncherFactory<?> factory, Object config) {
+    }
+
     /**
      * @param plugins   null when the config names no plugin kind (nothing was loaded)
      * @param checks    each service's health checks, in config order (services without checks are absent)
      * @param hooks     each service's on-death hooks, in config order (services without hooks are absent)
      * @param exitHooks the on-exit hooks, in config order
+     * @param launchers each service's launcher of a plugin's kind (services that exec are absent)
      */
     public record Bound(Plugins plugins, Map<String, BoundSink> sinks, Map<String, List<BoundCheck>> checks,
-                        Map<String, List<BoundHook>> hooks, List<BoundHook> exitHooks,
+                        Map<String, List<BoundHook>> hooks, List<BoundHook> exitHooks, Map<String, BoundLauncher> launchers,
                         ConfigLoader.Loaded normalized) implements AutoCloseable {
         @Override
         public void close() {
@@ -60,7 +67,7 @@ public final class PluginBinding {
         Map<String, ConfigLoader.PluginUse> uses = loaded.pluginSinks();
         Map<String, List<ConfigLoader.PluginUse>> checkUses = loaded.pluginChecks();
         if (!loaded.usesPlugins()) {
-            return new Bound(null, Map.of(), Map.of(), Map.of(), List.of(), loaded);
+            return new Bound(null, Map.of(), Map.of(), Map.of(), List.of(), Map.of(), loaded);
         }
         PluginsDir dir = PluginsDir.of(pluginsDirOption, loaded.pluginsDir());
         Plugins plugins = Plugins.load(dir.path(), Accounts.effectiveUid() == 0);
@@ -98,8 +105,17 @@ public final class PluginBinding {
             }
             List<Map<String, com.fasterxml.jackson.databind.JsonNode>> exitOptions = new ArrayList<>();
             List<BoundHook> exitHooks = bindHooks(loaded.pluginExitHooks(), plugins, dir, loaded, exitOptions);
-            return new Bound(plugins, sinks, checks, hooks, exitHooks, loaded.withBoundSinks(normalized).withBoundChecks(normalizedChecks)
-                    .withBoundHooks(normalizedHooks, exitOptions));
+            Map<String, BoundLauncher> launchers = new LinkedHashMap<>();
+            Map<String, Map<String, com.fasterxml.jackson.databind.JsonNode>> normalizedLaunchers = new LinkedHashMap<>();
+            for (var e : loaded.pluginLaunchers().entrySet()) {
+                ConfigLoader.PluginUse use = e.getValue().use();
+                Binding b = bindUse(PluginKind.LAUNCHER, use, ConfigLoader.launcherKeys(), plugins, dir, loaded);
+                launchers.put(e.getKey(), new BoundLauncher(use.at(), use.type(), e.getValue().timeout(), b.plugin(),
+                        (LauncherFactory<?>) b.factory(), b.config()));
+                normalizedLaunchers.put(e.getKey(), b.normalized());
+            }
+            return new Bound(plugins, sinks, checks, hooks, exitHooks, launchers, loaded.withBoundSinks(normalized)
+                    .withBoundChecks(normalizedChecks).withBoundHooks(normalizedHooks, exitOptions).withBoundLaunchers(normalizedLaunchers));
         } catch (ConfigException | RuntimeException e) {
             plugins.close();
             throw e;
@@ -145,6 +161,15 @@ public final class PluginBinding {
      */
     public static io.kinesin.spi.DeathHook create(BoundHook hook, io.kinesin.spi.PluginContext context) throws ConfigException {
         return make(hook.factory(), hook.config(), context, hook.at(), hook.plugin(), "hook");
+    }
+
+    /**
+     * Makes a bound launcher's {@link io.kinesin.spi.Launcher}, within the kernel's deadline.
+     *
+     * @throws ConfigException naming the launcher, when the plugin refuses or fails
+     */
+    public static io.kinesin.spi.Launcher create(BoundLauncher launcher, io.kinesin.spi.PluginContext context) throws ConfigException {
+        return make(launcher.factory(), launcher.config(), context, launcher.at(), launcher.plugin(), "launcher");
     }
 
     /**

@@ -44,10 +44,23 @@ public final class Fds {
 
     /** Opens (creating it, mode 0644) a file to append to; close-on-exec. */
     public static int openAppend(byte[] path) {
+        return open(path, Libc.Io.O_WRONLY | Libc.Io.O_CREAT | Libc.Io.O_APPEND);
+    }
+
+    /** Opens a file to read (close-on-exec). */
+    public static int openRead(byte[] path) {
+        return open(path, Libc.Io.O_RDONLY);
+    }
+
+    /** Opens {@code /dev/null} to write (close-on-exec). */
+    public static int openNullForWriting() {
+        return open("/dev/null".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Libc.Io.O_WRONLY);
+    }
+
+    private static int open(byte[] path, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = CALL_STATE.get();
-            int fd = (int) Libc.Io.OPEN.invokeExact(state, Libc.cString(arena, path),
-                    Libc.Io.O_WRONLY | Libc.Io.O_CREAT | Libc.Io.O_APPEND | Libc.Io.O_CLOEXEC, 0644);
+            int fd = (int) Libc.Io.OPEN.invokeExact(state, Libc.cString(arena, path), flags | Libc.Io.O_CLOEXEC, 0644);
             if (fd < 0) {
                 throw new NativeException("open " + new String(path, java.nio.charset.StandardCharsets.UTF_8), Libc.errno(state));
             }

@@ -37,7 +37,7 @@ public final class Glibc {
             "pipe2", "read", "write", "close", "poll", "eventfd", "open",
             "getpwnam_r", "getpwuid_r", "getgrnam_r", "getgrouplist", "geteuid",
             "posix_spawn_file_actions_addchdir_np",
-            "socket", "socketpair", "bind", "setsockopt", "recvmsg");
+            "socket", "socketpair", "bind", "setsockopt", "recvmsg", "sendmsg");
 
     /** The glibc release that added a required function, where that is newer than glibc 2.17. */
     private static final Map<String, String> ADDED_IN = Map.of("posix_spawn_file_actions_addchdir_np", "2.29");

@@ -16,8 +16,19 @@ public interface Effects {
     /**
      * Starts a process for this instance of the service, with its readiness channel and health
      * checks, which speak for {@code ticket} (whose pid the caller sets from the result).
+     *
+     * @return its pid; 0 when a launcher starts it and reports the pid later
+     *         ({@link Supervision#onLaunched})
      */
     int spawn(ServiceSpec service, int instance, Ticket ticket) throws SpawnException;
+
+    /**
+     * Asks a service's launcher to load its code anew ({@code kinesin restart SERVICE}); calls
+     * {@code then} on the supervisor's thread with null once it has, or with why it could not.
+     */
+    default void reload(ServiceSpec service, java.util.function.Consumer<String> then) {
+        then.accept(null);
+    }
 
     /** Sends a signal to a pid, or to the process group it leads. */
     void signal(int pid, Signal signal, boolean group);

@@ -47,6 +47,26 @@ public sealed interface Event {
     }
 
     /**
+     * A launcher's start of an instance ended ({@link io.kinesin.spi.Launcher#launch}): its pid,
+     * or why it could not start.
+     *
+     * @param pid      0 when it failed
+     * @param error    null when it started
+     * @param released the launcher's stage itself completed, so it is done with the fds it was
+     *                 lent (false: the kernel's deadline passed first)
+     */
+    record Launched(Ticket ticket, int pid, String error, boolean released) implements Event {
+    }
+
+    /**
+     * A launcher's reload ({@code kinesin restart SERVICE}) ended; {@code then} runs on the loop.
+     *
+     * @param error null when it reloaded
+     */
+    record Reloaded(String error, java.util.function.Consumer<String> then) implements Event {
+    }
+
+    /**
      * Signal the process group of a process spawned for someone else ({@link SpawnFor}) or
      * claimed ({@link Claim}), if the loop has not reaped it yet: never a pid that may have
      * been reused.

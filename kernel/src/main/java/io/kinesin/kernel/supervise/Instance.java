@@ -32,6 +32,8 @@ final class Instance {
     Instant lastExitAt;
     /** An operator's stop or restart in progress (its ladder, then hold or spawn), or null. */
     Orders.Underway underway;
+    /** A reload's roll waits for this instance's new process to become ready, or null. */
+    Orders.Rolling rolling;
     /** Held down by an operator's {@code kinesin stop}: not restarted, not counted, no reason to exit. */
     boolean held;
     boolean everStarted;
@@ -51,8 +53,19 @@ final class Instance {
     Lifecycle.Cause broken;
     String brokenWhy;
     int brokenStep;
+    /**
+     * Signals sent while a launcher's start has no pid yet ({@link #pid} 0): sent in order once
+     * the pid is known.
+     */
+    final List<Deferred> deferred = new ArrayList<>(0);
+    /** Why the last launch of its process failed (a launcher's error), or null. */
+    String launchError;
     /** Its checks' counts, in the service's health order. */
     final CheckState[] checks;
+
+    /** A signal held for a process whose pid a launcher has not reported yet. */
+    record Deferred(Signal signal, boolean group) {
+    }
 
     /** What the loop knows of one health check of the current process. */
     static final class CheckState {

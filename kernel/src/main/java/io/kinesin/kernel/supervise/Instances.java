@@ -149,6 +149,10 @@ final class Instances {
         if (stopping) {
             i.stopSignals.add(signal.get());
         }
+        if (i.pid == 0) { // a launcher's start: the pid is not known yet
+            i.deferred.add(new Instance.Deferred(signal.get(), i.service.forwarding().group()));
+            return;
+        }
         if (log.enabled(Log.Level.DEBUG)) {
             log.debug("signal", "service", i.service.name(), "instance", i.index, "pid", i.pid, "signal", signal.get().sigName());
         }

@@ -96,7 +96,110 @@ final class Orders {
                     : "instances " + t.service() + ".0 to " + t.service() + "." + (of.size() - 1))));
             return;
         }
+        if (order instanceof Order.Restart && instance < 0 && of.getFirst().service.launch() != null) {
+            reloadThenRoll(List.copyOf(of), answer);
+            return;
+        }
         apply(order, instance < 0 ? List.copyOf(of) : List.of(of.get(instance)), answer);
+    }
+
+    /**
+     * {@code kinesin restart SERVICE} of a launcher's service: the launcher loads the code anew
+     * (a fresh preloader), then the instances are replaced one at a time, each new one ready
+     * before the next old one is stopped, so that the service never has more than one instance
+     * down. A new one that dies before it is ready ends the roll: the rest keep the old code.
+     */
+    private void reloadThenRoll(List<Instance> targets, Consumer<Order.Answer> answer) {
+        String service = targets.getFirst().service.name();
+        log.info("operator order", "order", "restart", "service", service, "launcher", targets.getFirst().service.launch().type());
+        Reply reply = new Reply(targets.size(), answer);
+        List<Line> lines = new ArrayList<>(targets.size());
+        for (int k = 0; k < targets.size(); k++) {
+            lines.add(reply.slot(k, targets.get(k).name()));
+        }
+        effects.reload(targets.getFirst().service, error -> {
+            if (error != null) {
+                log.warn("cannot reload; the instances keep running", "service", service, "error", error);
+                lines.forEach(l -> l.say(false, "not restarted: the launcher could not load the code anew: " + error));
+                return;
+            }
+            if (supervision.phase() != Supervision.Phase.RUNNING) {
+                lines.forEach(l -> l.say(false, "not done: kinesin is shutting down"));
+                return;
+            }
+            log.info("reloaded; replacing instances one at a time", "service", service);
+            roll(new Rolling(targets, lines));
+        });
+    }
+
+    /** A reload's instances being replaced one by one: the one whose new process must become ready. */
+    static final class Rolling {
+        final List<Instance> targets;
+        final List<Line> lines;
+        int next;
+        Instance waiting;
+        int oldPid;
+
+        Rolling(List<Instance> targets, List<Line> lines) {
+            this.targets = targets;
+            this.lines = lines;
+        }
+    }
+
+    /** Restarts the next instance of a roll, or ends it when none is left. */
+    private void roll(Rolling r) {
+        while (r.next < r.targets.size()) {
+            Instance i = r.targets.get(r.next);
+            Line line = r.lines.get(r.next);
+            r.next++;
+            if (i.held || i.state() == State.STARTING) {
+                line.say(true, i.held ? "held down; not restarted" : "not started yet: it starts from the new code");
+                continue;
+            }
+            r.waiting = i;
+            r.oldPid = i.state().hasProcess() ? i.pid : 0;
+            i.rolling = r;
+            restart(i, (done, text) -> {
+                if (!done) { // it could not be stopped or started: the roll ends here
+                    i.rolling = null;
+                    line.say(false, text);
+                    abort(r, i.name() + " " + text);
+                }
+            });
+            return;
+        }
+    }
+
+    /** {@link Supervision}: an instance became ready; if a roll waited for it, the next one goes. */
+    void ready(Instance i) {
+        Rolling r = i.rolling;
+        if (r == null || r.waiting != i || i.underway != null) {
+            return;
+        }
+        i.rolling = null;
+        r.waiting = null;
+        r.lines.get(r.next - 1).say(true, "restarted from the new code, pid " + i.pid + (r.oldPid == 0 ? "" : " (was " + r.oldPid + ")")
+                + ", ready");
+        roll(r);
+    }
+
+    /** {@link Supervision}: an instance a roll waited for died before it was ready: the roll ends. */
+    void diedBeforeReady(Instance i, ExitStatus status) {
+        Rolling r = i.rolling;
+        if (r == null || r.waiting != i || i.underway != null) {
+            return;
+        }
+        i.rolling = null;
+        r.waiting = null;
+        r.lines.get(r.next - 1).say(false, "its new process died before it was ready (" + status + ")");
+        abort(r, i.name() + " did not become ready");
+    }
+
+    private static void abort(Rolling r, String why) {
+        for (int k = r.next; k < r.targets.size(); k++) {
+            r.lines.get(k).say(false, "not restarted: " + why + "; it keeps running the old code");
+        }
+        r.next = r.targets.size();
     }
 
     private void apply(Order order, List<Instance> targets, Consumer<Order.Answer> answer) {
@@ -256,6 +359,16 @@ final class Orders {
         u.waiting.forEach(w -> say(w, i, "restarted", u.pid, ": " + how));
     }
 
+    /** The shutdown came while a roll waited for this instance: nothing more is restarted. */
+    void rollOvertaken(Instance i) {
+        Rolling r = i.rolling;
+        if (r != null) {
+            i.rolling = null;
+            r.lines.get(r.next - 1).say(false, "not done: kinesin is shutting down");
+            abort(r, "kinesin is shutting down");
+        }
+    }
+
     /** The shutdown took over an instance with an order underway: it is stopping for good. */
     void overtaken(Instance i) {
         Underway u = i.underway;
@@ -267,7 +380,8 @@ final class Orders {
 
     private static void say(Line line, Instance i, String verb, int oldPid, String more) {
         if (i.state().hasProcess()) {
-            line.say(true, verb + ", pid " + i.pid + (oldPid == 0 ? "" : " (was " + oldPid + more + ")"));
+            line.say(true, verb + (i.pid == 0 ? " (its launcher is starting it)" : ", pid " + i.pid)
+                    + (oldPid == 0 ? "" : " (was " + oldPid + more + ")"));
         } else {
             line.say(false, "could not be started: " + (i.failure != null ? i.failure
                     : i.lastExit == null ? i.state().label() : i.state().label() + " after " + i.lastExit));

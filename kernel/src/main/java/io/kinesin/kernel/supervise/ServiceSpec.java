@@ -14,10 +14,30 @@ import java.util.Objects;
  * @param forwarding how forwarded signals reach its instances (group or pid, rewrites)
  * @param readiness  when an instance counts as ready
  * @param health     its periodic checks, in config order
+ * @param launch     how a plugin's launcher starts its instances; null: kinesin spawns its command
  */
 public record ServiceSpec(String name, Command command, int replicas, boolean essential, RestartPolicy restart,
                           Backoff backoff, CrashLoop crashLoop, Map<String, Condition> dependsOn, Ladder stop,
-                          Forwarding forwarding, Readiness readiness, List<HealthSpec> health) {
+                          Forwarding forwarding, Readiness readiness, List<HealthSpec> health, Launch launch) {
+
+    /**
+     * A service whose instances a plugin's launcher starts ({@code ruby-preload}).
+     *
+     * @param type    the launcher's kind
+     * @param timeout how long one instance's launch may take before it counts as a failed start
+     * @param argv    the service's {@code command} as given to the launcher; empty if it has none
+     */
+    public record Launch(String type, java.time.Duration timeout, List<String> argv) {
+        public Launch {
+            argv = List.copyOf(argv);
+        }
+    }
+
+    public ServiceSpec(String name, Command command, int replicas, boolean essential, RestartPolicy restart,
+                       Backoff backoff, CrashLoop crashLoop, Map<String, Condition> dependsOn, Ladder stop,
+                       Forwarding forwarding, Readiness readiness, List<HealthSpec> health) {
+        this(name, command, replicas, essential, restart, backoff, crashLoop, dependsOn, stop, forwarding, readiness, health, null);
+    }
 
     /** A service ready as soon as it runs, without health checks. */
     public ServiceSpec(String name, Command command, int replicas, boolean essential, RestartPolicy restart,

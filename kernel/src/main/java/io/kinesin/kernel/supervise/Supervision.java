@@ -90,6 +90,7 @@ public final class Supervision {
         this.tiers = plan.stopOrder();
     }
 
+    /** Where the supervisor is in its life. */
     public Phase phase() {
         return shutdown != null ? shutdown.phase() : started ? Phase.RUNNING : Phase.IDLE;
     }
@@ -353,25 +354,75 @@ public final class Supervision {
         i.saidReady = false;
         i.notifyStatus = null;
         i.stopSignals.clear();
+        i.deferred.clear();
+        i.launchError = null;
         for (Instance.CheckState c : i.checks) {
             c.reset();
         }
-        instances.started(i);
+        if (i.pid != 0) {
+            instances.started(i);
+        } else {
+            i.reaped = false;
+        }
         instances.move(i, Step.SPAWNED);
         i.everStarted = true;
-        log.info("spawned", "service", i.service.name(), "instance", i.index, "pid", i.pid, "argv", i.service.command().display());
+        if (i.pid != 0) {
+            log.info("spawned", "service", i.service.name(), "instance", i.index, "pid", i.pid, "argv", i.service.command().display());
+        } else {
+            log.info("launching", "service", i.service.name(), "instance", i.index, "launcher", i.service.launch().type());
+        }
         Readiness readiness = i.service.readiness();
         i.watchdog = readiness.watchdog();
         if (!i.watchdog.isZero()) {
             effects.schedule(new Timer.Watchdog(i.service.name(), i.index), i.watchdog);
         }
         if (readiness.protocol() == Readiness.Protocol.NONE) {
-            ready(i);
+            if (i.pid != 0) {
+                ready(i); // a launched one is ready once its pid is known (onLaunched)
+            }
         } else if (!readiness.timeout().isZero()) {
             effects.schedule(new Timer.ReadyTimeout(i.service.name(), i.index), readiness.timeout());
         }
         startWhatCan();
     }
+
+    /**
+     * A launcher's start of an instance ended: its process has {@code pid}, or it could not be
+     * started ({@code error}), which counts as a start that failed, as a program that cannot be
+     * executed does.
+     *
+     * @return whether the instance still waited for it; if not, the caller owns the process
+     */
+    public boolean onLaunched(Ticket ticket, int pid, String error) {
+        List<Instance> of = instances.of(ticket.service);
+        Instance i = of == null || ticket.instance >= of.size() ? null : of.get(ticket.instance);
+        if (i == null || i.ticket != ticket || i.pid != 0 || !i.state().hasProcess()) {
+            return false;
+        }
+        if (error != null) {
+            log.error("cannot launch", "service", i.service.name(), "instance", i.index, "launcher", i.service.launch().type(),
+                    "error", error);
+            i.launchError = error;
+            died(i, ExitStatus.exited(LAUNCH_FAILED), true);
+            return true;
+        }
+        i.pid = pid;
+        ticket.pid(pid);
+        instances.started(i);
+        log.info("spawned", "service", i.service.name(), "instance", i.index, "pid", pid, "launcher", i.service.launch().type(),
+                "after", Duration.ofNanos(clock.nanos() - i.startedNanos));
+        for (Instance.Deferred d : i.deferred) {
+            effects.signal(pid, d.signal(), d.group());
+        }
+        i.deferred.clear();
+        if (i.service.readiness().protocol() == Readiness.Protocol.NONE) {
+            ready(i);
+        }
+        return true;
+    }
+
+    /** The exit status of a start a launcher could not make: as a shell's for a command it cannot execute. */
+    static final int LAUNCH_FAILED = 127;
 
     // ---- readiness and health ---------------------------------------------------------------
 
@@ -440,6 +491,7 @@ public final class Supervision {
         }
         instances.move(i, Step.BECAME_READY);
         i.everReady = true;
+        orders.ready(i);
         startWhatCan();
     }
 
@@ -552,6 +604,9 @@ public final class Supervision {
             orders.died(i, status);
             return;
         }
+        if (shutdown == null && i.rolling != null) {
+            orders.diedBeforeReady(i, status);
+        }
         if (shutdown != null) {
             instances.move(i, Step.ENDED);
             published(i, status, stoppedByUs || broken != null, neverRan, false);
@@ -569,7 +624,7 @@ public final class Supervision {
         }
         if (!i.service.restart().restarts(failed)) {
             if (failed) {
-                fail(i, broken != null ? i.brokenWhy : neverRan ? "cannot execute"
+                fail(i, broken != null ? i.brokenWhy : neverRan ? (i.launchError != null ? "cannot launch: " + i.launchError : "cannot execute")
                         : status instanceof ExitStatus.Killed ? status.toString() : "exited with " + status, code,
                         broken != null ? Log.Level.WARN : Log.Level.INFO);
             } else {
@@ -691,6 +746,7 @@ public final class Supervision {
                     effects.cancel(new Timer.HoldStep(i.service.name(), i.index));
                     orders.overtaken(i);
                 }
+                orders.rollOvertaken(i);
                 if (Step.CANCELLED.allowedFrom(i.state())) {
                     instances.move(i, Step.CANCELLED);
                 }

@@ -21,6 +21,7 @@ import io.kinesin.kernel.process.SpawnSpec;
 import io.kinesin.kernel.process.Spawner;
 import io.kinesin.kernel.process.Terminal;
 import io.kinesin.spi.ExitStatus;
+import io.kinesin.spi.Launcher;
 import io.kinesin.spi.Signal;
 import io.kinesin.spi.Stream;
 
@@ -32,6 +33,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +99,10 @@ public final class Supervisor implements Effects {
     private final HealthChecks health;
     /** The ticket of each instance's process, by pid, for its readiness channel and checks. */
     private final Map<Integer, Ticket> tickets = new HashMap<>();
+    /** Each service's launcher, for services a plugin's launcher starts. */
+    private Map<String, Launcher> launchers = Map.of();
+    /** Launchers' starts in flight, by ticket. */
+    private final Map<Ticket, Launch> launches = new HashMap<>();
     private volatile Status status;
     private long lastReap;
     private boolean exitPathLinked;
@@ -151,6 +158,11 @@ public final class Supervisor implements Effects {
         }
     }
 
+    /** The launchers of services that a plugin's launcher starts, by service. */
+    public void launchers(Map<String, Launcher> launchers) {
+        this.launchers = Map.copyOf(launchers);
+    }
+
     /** Adds a listener for every lifecycle record from now on (called on its own thread). */
     public void listen(LifecycleListener listener) {
         listeners.add(listener);
@@ -193,6 +205,7 @@ public final class Supervisor implements Effects {
         if (hooks != null && hooks.any()) {
             finishHooks();
         }
+        closeLaunchers();
         readiness.close();
         if (health != null) {
             health.close();
@@ -280,6 +293,10 @@ public final class Supervisor implements Effects {
             supervision.onSignal(r.signal());
         } else if (event instanceof Event.SpawnFor f) {
             spawnFor(f);
+        } else if (event instanceof Event.Launched l) {
+            launched(l);
+        } else if (event instanceof Event.Reloaded r) {
+            r.then().accept(r.error());
         } else if (event instanceof Event.Claim c) {
             claim(c.pid(), c.exited());
         } else if (event instanceof Event.SignalOwned o && claimed.containsKey(o.pid())) {
@@ -325,9 +342,13 @@ public final class Supervisor implements Effects {
                 }
             }
         }
-        if (deaths.isEmpty()) {
-            return;
+        if (!deaths.isEmpty()) {
+            died(deaths);
         }
+    }
+
+    /** Processes kinesin reaped: their readiness channels and checks end, then the rules hear of them. */
+    private void died(List<Reaper.Died> deaths) {
         if (!tickets.isEmpty()) {
             for (Reaper.Died d : deaths) {
                 Ticket t = tickets.remove(d.pid());
@@ -348,6 +369,230 @@ public final class Supervisor implements Effects {
             }
         }
     }
+
+    // ---- launchers ----------------------------------------------------------------------------
+
+    /**
+     * A launcher's start ended (its stage, or the kernel's deadline for it, whichever came
+     * first): the instance takes the pid, or counts a failed start; a death reaped before the
+     * pid came is delivered now. kinesin's copies of the fds it lent are closed only once the
+     * launcher's stage itself completed: until then it may still be passing them on.
+     */
+    private void launched(Event.Launched l) {
+        Launch launch = launches.get(l.ticket());
+        if (launch == null) {
+            return;
+        }
+        if (!launch.decided) {
+            launch.decided = true;
+            launch.took = supervision.onLaunched(l.ticket(), l.pid(), l.error()) && l.pid() > 0;
+            if (launch.took) {
+                adopt(launch, l.ticket(), l.pid());
+            }
+        }
+        if (l.pid() > 0 && !launch.took) {
+            // it came after the deadline, or after the instance moved on: nobody's process
+            log.warn("a launched process nobody waits for any more; killing it", "service", l.ticket().service,
+                    "instance", l.ticket().instance, "pid", l.pid());
+            claim(l.pid(), status -> { });
+            signal(l.pid(), Signal.KILL, true);
+        }
+        if (l.released()) {
+            launches.remove(l.ticket());
+            launch.fds.forEach(Fds::close);
+            if (launch.channel != null) {
+                readiness.spawned(launch.channel, launch.took);
+            }
+        }
+    }
+
+    /** A launched process is the instance's: its readiness channel and checks, and its death if it came first. */
+    private void adopt(Launch launch, Ticket ticket, int pid) {
+        ServiceSpec service = launch.service;
+        boolean checked = health != null && health.checks(service.name());
+        if (launch.channel != null || checked) {
+            tickets.put(pid, ticket);
+            if (checked) {
+                health.start(ticket, target(service, ticket.instance, pid, launch.environment, service.command()));
+            }
+        }
+        Unclaimed gone = unclaimed.remove(pid);
+        if (gone != null) { // it died before its launcher reported it
+            died(List.of(new Reaper.Died(pid, gone.status())));
+        }
+    }
+
+    /** A launcher's start in flight: what kinesin lent it and what it decided. */
+    private static final class Launch {
+        final ServiceSpec service;
+        final Channel channel;
+        final List<Integer> fds;
+        final List<byte[]> environment;
+        boolean decided;
+        boolean took;
+
+        Launch(ServiceSpec service, Channel channel, List<Integer> fds, List<byte[]> environment) {
+            this.service = service;
+            this.channel = channel;
+            this.fds = fds;
+            this.environment = environment;
+        }
+    }
+
+    /**
+     * Hands an instance's start to its service's launcher, on a launch thread: the fds it must
+     * have (stdin, the log bus's pipes, its readiness channel) are lent until the launcher's
+     * stage completes; the outcome comes back as {@link Event.Launched}, at the latest when the
+     * service's {@code launcher.timeout} has passed.
+     */
+    private void launch(ServiceSpec service, int instance, Ticket ticket, List<byte[]> env, Channel channel, LineWatch watch)
+            throws SpawnException {
+        Launcher launcher = launchers.get(service.name());
+        Command c = service.command();
+        List<Integer> numbers = new ArrayList<>(4);
+        List<Integer> lent = new ArrayList<>(4);
+        List<Integer> ours = new ArrayList<>(4);
+        try {
+            if (launcher == null) {
+                throw new IllegalStateException("no launcher " + service.launch().type() + " was made for service " + service.name());
+            }
+            numbers.add(0);
+            lent.add(switch (c.stdin()) {
+                case Command.Input.Inherit i -> 0;
+                case Command.Input.Null n -> own(ours, Fds.openRead("/dev/null".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                case Command.Input.File f -> own(ours, Fds.openRead(f.path().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            });
+            numbers.add(1);
+            lent.add(launchOutput(c.stdout(), service, instance, Stream.STDOUT, 1, ours, watch));
+            numbers.add(2);
+            lent.add(launchOutput(c.stderr(), service, instance, Stream.STDERR, 2, ours, watch));
+        } catch (NativeException | IllegalStateException e) {
+            ours.forEach(Fds::close);
+            if (channel != null) {
+                readiness.spawned(channel, false);
+            }
+            log.error("cannot prepare the launch", "service", service.name(), "instance", instance, "error", e.getMessage());
+            throw new SpawnException(c.argv().getFirst(), e instanceof NativeException n ? n.errno() : EIO);
+        }
+        if (channel != null) {
+            channel.handovers().stream().sorted(java.util.Comparator.comparingInt(SpawnSpec.Handover::as)).forEach(h -> {
+                numbers.add(h.as());
+                lent.add(h.fd());
+            });
+        }
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (byte[] e : env) {
+            String entry = new String(e, java.nio.charset.StandardCharsets.UTF_8);
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                environment.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        Launcher.LaunchSpec spec = new Launcher.LaunchSpec(service.name(), instance, service.launch().argv(), environment,
+                c.workdir() == null ? null : java.nio.file.Path.of(new String(c.workdir(), java.nio.charset.StandardCharsets.UTF_8)),
+                c.user() == null ? null : c.user().spec(), new LaunchFds(numbers, lent.stream().mapToInt(Integer::intValue).toArray()));
+        launches.put(ticket, new Launch(service, channel, ours, env));
+        Duration timeout = service.launch().timeout();
+        CompletableFuture<Void> deadline = new CompletableFuture<Void>().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        deadline.whenComplete((v, e) -> {
+            if (e != null) {
+                post(new Event.Launched(ticket, 0, "no pid within " + Durations.format(timeout) + " (launcher.timeout)", false));
+            }
+        });
+        LAUNCH_THREADS.execute(() -> {
+            CompletionStage<Launcher.Launched> stage;
+            try {
+                stage = launcher.launch(spec);
+            } catch (RuntimeException | Error e) {
+                stage = CompletableFuture.failedFuture(e);
+            }
+            stage.whenComplete((launched, e) -> {
+                deadline.complete(null);
+                if (e == null && (launched == null || launched.pid() <= 0 || launched.pid() > Integer.MAX_VALUE)) {
+                    e = new IllegalStateException("the launcher reported no pid (" + launched + ")");
+                }
+                post(e == null ? new Event.Launched(ticket, (int) launched.pid(), null, true)
+                        : new Event.Launched(ticket, 0, message(e), true));
+            });
+        });
+    }
+
+    @Override
+    public void reload(ServiceSpec service, Consumer<String> then) {
+        Launcher launcher = launchers.get(service.name());
+        if (launcher == null) {
+            then.accept(null);
+            return;
+        }
+        Duration timeout = service.launch().timeout();
+        CompletableFuture<Void> done = new CompletableFuture<Void>().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        done.whenComplete((v, e) -> post(new Event.Reloaded(e == null ? null
+                : e instanceof java.util.concurrent.TimeoutException ? "not reloaded within " + Durations.format(timeout) + " (launcher.timeout)"
+                : message(e), then)));
+        LAUNCH_THREADS.execute(() -> {
+            CompletionStage<Void> stage;
+            try {
+                stage = launcher.reload();
+            } catch (RuntimeException | Error e) {
+                stage = CompletableFuture.failedFuture(e);
+            }
+            stage.whenComplete((v, e) -> {
+                if (e == null) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(e);
+                }
+            });
+        });
+    }
+
+    /** Each launcher's close, at most {@link #LAUNCHER_CLOSE} for all: what they ran is gone with the orphans by now. */
+    private void closeLaunchers() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>(launchers.size());
+        launchers.forEach((service, launcher) -> closing.add(CompletableFuture.runAsync(() -> {
+            try {
+                launcher.close();
+            } catch (Exception e) {
+                log.warn("a launcher failed to close", "service", service, "error", String.valueOf(e.getMessage()));
+            }
+        }, LAUNCH_THREADS)));
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(LAUNCHER_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("launchers did not close in time", "after", LAUNCHER_CLOSE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final Duration LAUNCHER_CLOSE = Duration.ofSeconds(2);
+
+    private static int own(List<Integer> ours, int fd) {
+        ours.add(fd);
+        return fd;
+    }
+
+    /** The fd a launched instance gets for stdout or stderr: kinesin's own, /dev/null, or a pipe into the log bus. */
+    private int launchOutput(Command.Output out, ServiceSpec service, int instance, Stream stream, int inherited,
+                             List<Integer> ours, LineWatch watch) {
+        return switch (out) {
+            case Command.Output.Inherit i -> inherited;
+            case Command.Output.Null n -> own(ours, Fds.openNullForWriting());
+            case Command.Output.Sinks s -> own(ours, bus.attach(service.name(), instance, stream, s.names(), watch));
+        };
+    }
+
+    private static String message(Throwable e) {
+        Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    /** Where launchers' {@code launch} and {@code reload} run: never the loop; platform threads, as launchers may block in native calls. */
+    private static final java.util.concurrent.ExecutorService LAUNCH_THREADS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "kinesin-launch");
+        t.setDaemon(true);
+        return t;
+    });
 
     // ---- processes for others ---------------------------------------------------------------
 
@@ -455,6 +700,11 @@ public final class Supervisor implements Effects {
                 env.removeIf(e -> startsWith(e, key));
                 env.add(a.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
+        }
+        if (service.launch() != null) {
+            launch(service, instance, ticket, env, channel,
+                    ready.protocol() == Readiness.Protocol.LOG ? new PatternWatch(ready.pattern(), ticket, this::post) : null);
+            return 0; // the pid comes with Event.Launched
         }
         List<byte[]> argv = c.argv();
         if (ready.protocol() == Readiness.Protocol.SYSTEMD && !ready.watchdog().isZero()) {

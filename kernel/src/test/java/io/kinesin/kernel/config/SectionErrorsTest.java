@@ -168,8 +168,9 @@ class SectionErrorsTest {
         assertThat(web("ready: { notify: health }")).startsWith(
                 "services.web.ready.notify: readiness by health needs a health check; add one under health:");
         assertThat(web("ready: { notify: systemd, timeout: soon }")).startsWith("services.web.ready.timeout: \"soon\" is not a duration");
-        assertThat(web("launcher: { type: ruby-preload }")).isEqualTo(
-                "services.web.launcher.type: unknown launcher \"ruby-preload\"; this kinesin has exec (plugin launchers are not in this version yet)");
+        assertThat(web("launcher: { type: exec, load: app.rb }")).isEqualTo(
+                "services.web.launcher.load: the exec launcher has no settings; remove it, or name a plugin's launcher type (ruby-preload)");
+        assertThat(web("launcher: { type: ruby-preload, timeout: 0s }")).isEqualTo("services.web.launcher.timeout: must be > 0");
     }
 
     @Test

@@ -41,6 +41,11 @@ final class FakeWorld implements Effects, Clock {
     final Set<Integer> alive = new HashSet<>();
     final Set<Integer> orphans = new HashSet<>();
     final Map<Integer, Ticket> tickets = new HashMap<>();
+    /** Launchers' starts in flight, by {@code service.instance}. */
+    final Map<String, Ticket> launching = new LinkedHashMap<>();
+    /** What a launcher's reload answers: null (it reloaded) or an error; reloads counted. */
+    String reloadError;
+    int reloads;
     final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     final Log log = new Log(Log.Format.LOGFMT, Log.Level.DEBUG, logBytes);
     Supervision supervision;
@@ -95,6 +100,35 @@ final class FakeWorld implements Effects, Clock {
         supervision.onDeaths(batch);
     }
 
+    /** The launcher reports the instance's pid: a fresh one, alive unless {@code diedAlready}. */
+    int launched(String service, int instance) {
+        Ticket t = launching.remove(service + "." + instance);
+        if (t == null) {
+            throw new AssertionError(service + "." + instance + " is not being launched");
+        }
+        int pid = nextPid++;
+        spawned.add(new Spawned(service, instance, pid));
+        alive.add(pid);
+        tickets.put(pid, t);
+        supervision.onLaunched(t, pid, null);
+        return pid;
+    }
+
+    /** The launcher could not start the instance. */
+    void launchFailed(String service, int instance, String error) {
+        Ticket t = launching.remove(service + "." + instance);
+        if (t == null) {
+            throw new AssertionError(service + "." + instance + " is not being launched");
+        }
+        supervision.onLaunched(t, 0, error);
+    }
+
+    @Override
+    public void reload(ServiceSpec service, java.util.function.Consumer<String> then) {
+        reloads++;
+        then.accept(reloadError);
+    }
+
     /** The instance's current process says something through its readiness channel. */
     void notice(String service, int instance, Notice notice) {
         supervision.onNotice(tickets.get(pidOf(service, instance)), notice);
@@ -143,6 +177,10 @@ final class FakeWorld implements Effects, Clock {
     public int spawn(ServiceSpec service, int instance, Ticket ticket) throws SpawnException {
         if (unrunnable.contains(service.name())) {
             throw new SpawnException(service.command().argv().get(0), 2);
+        }
+        if (service.launch() != null) { // a launcher's: the pid comes later (launched)
+            launching.put(service.name() + "." + instance, ticket);
+            return 0;
         }
         int pid = nextPid++;
         spawned.add(new Spawned(service.name(), instance, pid));
@@ -237,6 +275,7 @@ final class FakeWorld implements Effects, Clock {
         private Ladder stop = Ladder.DEFAULT;
         private Readiness readiness = Readiness.AT_ONCE;
         private final List<HealthSpec> health = new ArrayList<>();
+        private ServiceSpec.Launch launch;
 
         ServiceBuilder(String name) {
             this.name = name;
@@ -282,6 +321,12 @@ final class FakeWorld implements Effects, Clock {
             return this;
         }
 
+        /** Its instances are started by a launcher (the test reports their pids). */
+        ServiceBuilder launched() {
+            launch = new ServiceSpec.Launch("ruby-preload", Duration.ofSeconds(60), List.of());
+            return this;
+        }
+
         ServiceBuilder health(HealthSpec h) {
             health.add(h);
             return this;
@@ -291,7 +336,7 @@ final class FakeWorld implements Effects, Clock {
             Command c = new Command(List.of(name.getBytes(StandardCharsets.UTF_8)), List.of(), true, null,
                     SpawnSpec.Session.NEW_SESSION, Command.Input.NULL, Command.Output.INHERIT, Command.Output.INHERIT, null);
             return new ServiceSpec(name, c, replicas, essential, restart, backoff, crashLoop, dependsOn, stop, forwarding(),
-                    readiness, health);
+                    readiness, health, launch);
         }
     }
 }
