@@ -86,7 +86,8 @@ final class Preloader implements AutoCloseable {
         child.exit().thenRun(() -> preloader.dead = true); // on the kernel's loop: only mark it
         try {
             child.link().send(PROGRAM, budget.left());
-            child.link().send(Messages.load(origin.service(), config.load()), budget.left());
+            child.link().send(Messages.load(origin.service(), load(config.load(), origin.workdir(), context.configDirectory())),
+                    budget.left());
             String reply = new String(child.link().receive(budget.left()), StandardCharsets.UTF_8);
             if (reply.equals("loaded")) {
                 return preloader;
@@ -180,6 +181,15 @@ final class Preloader implements AutoCloseable {
     private static void stop(Spawner.Linked child) {
         child.link().close();
         child.signal(Signal.TERM);
+    }
+
+    /**
+     * {@code load} as the preloader requires it: a relative path from the service's workdir (the
+     * preloader's), or from the config file's directory when the service has none, as a
+     * relative command is.
+     */
+    static String load(String load, Path workdir, Path configDirectory) {
+        return workdir != null ? load : configDirectory.resolve(load).toString();
     }
 
     /** A relative program with a {@code /} ({@code ./bin/ruby}) is meant from the config file's directory, as a service's command. */

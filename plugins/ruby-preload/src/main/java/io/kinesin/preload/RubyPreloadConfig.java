@@ -11,7 +11,8 @@ import java.time.Duration;
  * launcher: { type: ruby-preload, load: config/environment.rb, run: "Worker.new.run", ruby: /usr/bin/ruby, timeout: 60s }
  * </pre>
  *
- * @param load    the file the preloader requires once, relative to the service's workdir
+ * @param load    the file the preloader requires once; relative to the service's workdir, or to the
+ *                config file's directory for a service without one
  * @param run     Ruby code each worker evaluates at top level, the app loaded
  * @param ruby    the interpreter: a bare name is looked up in the service's PATH, a relative
  *                path with a {@code /} is meant from the config file's directory
@@ -27,8 +28,8 @@ public record RubyPreloadConfig(
 
     public RubyPreloadConfig {
         if (load == null || load.isBlank()) {
-            throw new IllegalArgumentException("load: required: the file that loads the app once, relative to the service's "
-                    + "workdir, e.g. load: config/environment.rb");
+            throw new IllegalArgumentException("load: required: the file that loads the app once (relative to the service's "
+                    + "workdir), e.g. load: config/environment.rb");
         }
         if (load.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("load: holds a NUL character; name the file, e.g. load: config/environment.rb");

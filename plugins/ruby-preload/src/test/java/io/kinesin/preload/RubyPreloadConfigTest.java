@@ -40,8 +40,16 @@ class RubyPreloadConfigTest {
     }
 
     @Test
+    void aRelativeLoadIsMeantFromTheWorkdirElseFromTheConfigFilesDirectory() {
+        Path dir = Path.of("/srv/app");
+        assertThat(Preloader.load("config/environment.rb", Path.of("/srv/www"), dir)).isEqualTo("config/environment.rb");
+        assertThat(Preloader.load("config/environment.rb", null, dir)).isEqualTo("/srv/app/config/environment.rb");
+        assertThat(Preloader.load("/opt/app/boot.rb", null, dir)).isEqualTo("/opt/app/boot.rb");
+    }
+
+    @Test
     void mistakes() {
-        String load = "load: required: the file that loads the app once, relative to the service's workdir, e.g. load: config/environment.rb";
+        String load = "load: required: the file that loads the app once (relative to the service's workdir), e.g. load: config/environment.rb";
         assertInvalid("{\"run\":\"App.run\"}", load);
         assertInvalid("{\"load\":\" \",\"run\":\"App.run\"}", load);
         assertInvalid("{\"load\":\"a\\u0000b\",\"run\":\"App.run\"}", "load: holds a NUL character; name the file, e.g. load: config/environment.rb");
