@@ -191,6 +191,33 @@ class RubyPreloadIT {
         assertThat(before).allMatch(pid -> !Procs.exists(pid));
     }
 
+    /** samples/ruby-preload as its README runs it: three workers of one preloader answer HTTP on one port. */
+    @Test
+    @Order(7)
+    void theSampleServesFromThreeWorkersOfOnePreloader() throws Exception {
+        int port = Http.freePort();
+        Path socket = dir.resolve("sample.sock");
+        StatusQuery sample = new StatusQuery(socket);
+        Kinesin.Running running = Kinesin.args("run", "--control", socket.toString(), Samples.config("ruby-preload"))
+                .env("PORT", String.valueOf(port)).env("BOOT_SECONDS", "0.2").start();
+        try {
+            Eventually.until("three workers are ready", Duration.ofSeconds(30),
+                    () -> sample.state("web", 0).equals("ready") && sample.state("web", 1).equals("ready")
+                            && sample.state("web", 2).equals("ready"));
+            Http http = new Http(port);
+            String body = http.get("/").body();
+            assertThat(body).matches("hello from worker [0-2] \\(pid \\d+, forked from \\d+\\)\n");
+            String preloader = body.substring(body.indexOf("forked from ") + 12, body.indexOf(')'));
+            for (int n = 0; n < 3; n++) {
+                assertThat(running.stdoutNow()).contains("web." + n + " | worker " + n + " (pid " + sample.pid("web", n)
+                        + ", forked from " + preloader + "): listening on 127.0.0.1:" + port);
+            }
+        } finally {
+            Kinesin.Result r = running.stopCleanly();
+            assertThat(r.stdout()).contains("TERM, bye");
+        }
+    }
+
     private static boolean ready(String service, int n) {
         return query.state(service, n).equals("ready");
     }
