@@ -64,7 +64,7 @@ module KinesinPreload
       break if message.nil?
       begin
         request = JSON.parse(message)
-        link.sendmsg("pid #{fork_worker(request, ios, service, link)}")
+        link.sendmsg("pid #{fork_worker(request, ios, service)}")
       rescue StandardError => e
         link.sendmsg("error #{e.class}: #{e.message}".byteslice(0, MAX_MESSAGE - 1024).scrub)
       ensure
@@ -83,7 +83,7 @@ module KinesinPreload
 
   # Double fork: the intermediate child forks the worker and exits at once, so the worker is
   # reparented to kinesin (PID 1 or subreaper), which reaps it like any instance.
-  def self.fork_worker(request, ios, service, link)
+  def self.fork_worker(request, ios, service)
     numbers = request.fetch("fds")
     raise ArgumentError, "#{ios.size} fds came for #{numbers.size} numbers" unless ios.size == numbers.size
     clash = numbers & RUBY_OWN.keys
@@ -93,12 +93,13 @@ module KinesinPreload
     request.fetch("unset").each { |name| env.delete(name) }
     env.merge!(request.fetch("set"))
     title = "kinesin-worker: #{service}.#{request.fetch('instance')}"
+    flush_all
     reader, writer = IO.pipe
     middle = Process.fork do
       reader.close
       worker = Process.fork do
         writer.close
-        become_worker(ios, numbers, env, title, link)
+        become_worker(ios, numbers, env, title)
         run(request.fetch("run"))
       end
       writer.write("#{worker}\n")
@@ -114,7 +115,7 @@ module KinesinPreload
 
   # In the worker: its own session, exactly the fds it was sent at their numbers (and Ruby's
   # own), the environment as given, default signal dispositions.
-  def self.become_worker(ios, numbers, env, title, link)
+  def self.become_worker(ios, numbers, env, title)
     Process.setsid
     top = [fds.max, numbers.max || 0].max + 1
     high = ios.map do |io|
@@ -123,11 +124,13 @@ module KinesinPreload
       fd
     end
     keep = high + RUBY_OWN.select { |fd, was| kind(fd) == was }.keys
-    # IO objects whose fd goes must not close its number later, when it may be another file
-    link.autoclose = false
+    # An IO object whose fd goes is closed (only marked: its fd is closed below), so that code
+    # still holding one (a connection made at load) gets IOError, never another file that
+    # takes the number. Their write buffers were flushed in the preloader before the fork.
     ObjectSpace.each_object(IO) do |io|
-      next if io.closed?
-      io.autoclose = false unless keep.include?(io.fileno)
+      next if io.closed? || io.fileno <= 2 || keep.include?(io.fileno)
+      io.autoclose = false
+      io.close
     rescue IOError, SystemCallError
       next
     end
@@ -153,6 +156,15 @@ module KinesinPreload
       end
     end
     $0 = title
+  end
+
+  # Bytes the app buffered in an IO are written once, by the preloader, not by each worker.
+  def self.flush_all
+    ObjectSpace.each_object(IO) do |io|
+      io.flush unless io.closed?
+    rescue IOError, SystemCallError
+      next # not open for writing, or its reader is gone
+    end
   end
 
   # As `ruby -e RUN` would: an uncaught exception is printed (without the preloader's frames)

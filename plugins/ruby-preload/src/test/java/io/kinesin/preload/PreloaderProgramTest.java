@@ -36,8 +36,8 @@ class PreloaderProgramTest {
     @BeforeEach
     void start() throws Exception {
         Driver.copy("probe.rb", dir);
-        base = new HashMap<>(Map.of("LOADS", dir.resolve("loads").toString(), "KINESIN_SERVICE", "web",
-                "PATH", System.getenv("PATH"), "GONE_IN_WORKERS", "x"));
+        base = new HashMap<>(Map.of("LOADS", dir.resolve("loads").toString(), "APPLOG", dir.resolve("app.log").toString(),
+                "KINESIN_SERVICE", "web", "PATH", System.getenv("PATH"), "GONE_IN_WORKERS", "x"));
         driver = new Driver(dir);
     }
 
@@ -83,8 +83,11 @@ class PreloaderProgramTest {
                     .containsEntry(2, out(instance).toString());
             assertThat(fds.get(3)).startsWith("socket:[");
             assertThat(others.values()).as("besides 0-3 only Ruby's own eventfds: %s", fds).allMatch("anon_inode:[eventfd]"::equals);
+            assertThat(facts.get("applog_closed").asBoolean()).as("the app's file, opened at load, is closed in the worker").isTrue();
         }
         assertThat(Files.readAllLines(dir.resolve("loads"))).as("loads").containsExactly(started.get("pid").asText());
+        assertThat(Files.readString(dir.resolve("app.log"))).as("what the app buffered at load, written once")
+                .isEqualTo("written at load\n");
     }
 
     @Test

@@ -5,6 +5,9 @@ trap("HUP", "IGNORE")
 trap("TERM") {}
 trap("USR1") {}
 require "json"
+# a file the app keeps open, with bytes still in its buffer when workers are forked
+$applog = File.open(ENV.fetch("APPLOG"), "a")
+$applog.write("written at load\n")
 
 module Probe
   # What a worker finds itself to be.
@@ -14,7 +17,7 @@ module Probe
       [fd, (File.readlink("/proc/self/fd/#{fd}") rescue nil)]
     end
     { pid: Process.pid, sid: Process.getsid, pgrp: Process.getpgrp, env: ENV.to_h, fds: fds.compact,
-      sigign: status["SigIgn"], sigblk: status["SigBlk"] }
+      sigign: status["SigIgn"], sigblk: status["SigBlk"], applog_closed: $applog.closed? }
   end
 
   # Writes its facts on fd 3, then evaluates the line it reads there.
