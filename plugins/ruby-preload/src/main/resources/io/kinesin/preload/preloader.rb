@@ -93,13 +93,13 @@ module KinesinPreload
     request.fetch("unset").each { |name| env.delete(name) }
     env.merge!(request.fetch("set"))
     title = "kinesin-worker: #{service}.#{request.fetch('instance')}"
-    flush_all
+    app_ios = flush_all
     reader, writer = IO.pipe
     middle = Process.fork do
       reader.close
       worker = Process.fork do
         writer.close
-        become_worker(ios, numbers, env, title)
+        become_worker(ios, numbers, env, title, app_ios)
         run(request.fetch("run"))
       end
       writer.write("#{worker}\n")
@@ -115,7 +115,7 @@ module KinesinPreload
 
   # In the worker: its own session, exactly the fds it was sent at their numbers (and Ruby's
   # own), the environment as given, default signal dispositions.
-  def self.become_worker(ios, numbers, env, title)
+  def self.become_worker(ios, numbers, env, title, app_ios)
     Process.setsid
     top = [fds.max, numbers.max || 0].max + 1
     high = ios.map do |io|
@@ -126,8 +126,8 @@ module KinesinPreload
     keep = high + RUBY_OWN.select { |fd, was| kind(fd) == was }.keys
     # An IO object whose fd goes is closed (only marked: its fd is closed below), so that code
     # still holding one (a connection made at load) gets IOError, never another file that
-    # takes the number. Their write buffers were flushed in the preloader before the fork.
-    ObjectSpace.each_object(IO) do |io|
+    # takes the number.
+    app_ios.each do |io|
       next if io.closed? || io.fileno <= 2 || keep.include?(io.fileno)
       io.autoclose = false
       io.close
@@ -159,12 +159,18 @@ module KinesinPreload
   end
 
   # Bytes the app buffered in an IO are written once, by the preloader, not by each worker.
+  # Returns the open IO objects: the worker closes them without walking its heap itself,
+  # which would take long and unshare pages copy-on-write.
   def self.flush_all
+    found = []
     ObjectSpace.each_object(IO) do |io|
-      io.flush unless io.closed?
+      next if io.closed?
+      found << io
+      io.flush
     rescue IOError, SystemCallError
       next # not open for writing, or its reader is gone
     end
+    found
   end
 
   # As `ruby -e RUN` would: an uncaught exception is printed (without the preloader's frames)
