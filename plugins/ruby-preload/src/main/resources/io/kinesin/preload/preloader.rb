@@ -49,7 +49,7 @@ module KinesinPreload
     $0 = "kinesin-preload: #{service}"
     begin
       require File.expand_path(config.fetch("load"))
-    rescue Exception => e # rubocop:disable Lint/RescueException -- a load error of any kind is reported
+    rescue Exception => e # any: a SyntaxError, a LoadError or an exit in the app is a failed load too
       $stderr.write(e.full_message(highlight: false))
       link.sendmsg("error #{e.full_message(highlight: false)}".byteslice(0, MAX_MESSAGE - 1024).scrub)
       exit!(1)
@@ -177,7 +177,7 @@ module KinesinPreload
   # and exits 1; exit and signals work as ever; returning exits 0.
   def self.run(code)
     TOPLEVEL_BINDING.eval(code, "run", 1)
-  rescue Exception => e # rubocop:disable Lint/RescueException -- only trimmed, then raised again
+  rescue Exception => e # any, exit and signals included: only its backtrace is trimmed
     e.set_backtrace(e.backtrace.reject { |frame| frame.start_with?("kinesin-preload:", "-e:") }) if e.backtrace
     raise
   end
