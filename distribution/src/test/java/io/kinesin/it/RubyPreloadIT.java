@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The {@code ruby-preload} launcher end to end (INTERFACE.md section 2, Launchers): a real Ruby
  * app that is slow to load and counts its loads, two workers forked from one preloader, acking
  * and writing to stdout. One kinesin serves the tests, in order: what a worker is, a killed
- * worker, a killed preloader, a worker whose run exits at once, {@code kinesin restart}, and
- * the shutdown.
+ * worker, a killed preloader, a worker whose run exits at once, a {@code kinesin restart} whose
+ * load fails and one that succeeds, and the shutdown; then the sample.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RubyPreloadIT {
@@ -46,6 +46,7 @@ class RubyPreloadIT {
         Path app = Files.createDirectory(dir.resolve("app"));
         Files.writeString(app.resolve("environment.rb"), """
                 # slow to load, as an app with many gems: the preloader loads it once
+                raise "the app is broken on purpose" if File.exist?(ENV.fetch("BROKEN"))
                 File.open(ENV.fetch("LOADS"), "a") { |f| f.puts(Process.pid) }
                 sleep 1
                 require "json"
@@ -71,7 +72,7 @@ class RubyPreloadIT {
                   web:
                     replicas: 2
                     workdir: app
-                    env: { LOADS: %1$s/web.loads }
+                    env: { LOADS: %1$s/web.loads, BROKEN: %1$s/broken }
                     launcher: { type: ruby-preload, load: environment.rb, run: Worker.run, timeout: 30s }
                     ready: { notify: ack, timeout: 20s }
                     restart: always
@@ -164,6 +165,28 @@ class RubyPreloadIT {
 
     @Test
     @Order(5)
+    void aRestartWhoseLoadFailsLeavesTheWorkersAndThePreloader() throws Exception {
+        int web0 = query.pid("web", 0);
+        int web1 = query.pid("web", 1);
+        int preloader = preloader(1);
+        Path broken = Files.createFile(dir.resolve("broken"));
+        Kinesin.Result r;
+        try {
+            r = query.ctl("restart", "web");
+        } finally {
+            Files.delete(broken);
+        }
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.stdout() + r.stderr()).contains("the app is broken on purpose (RuntimeError)");
+        assertThat(List.of(query.pid("web", 0), query.pid("web", 1))).containsExactly(web0, web1);
+        assertThat(Procs.exists(preloader)).as("the old preloader").isTrue();
+        Processes.kill(web1, Signal.KILL, false);
+        Eventually.until("web.1 is ready again", () -> query.pid("web", 1) != web1 && ready("web", 1));
+        assertThat(loadCount()).as("loads: web.1 came from the old preloader").isEqualTo(2);
+    }
+
+    @Test
+    @Order(6)
     void restartLoadsOnceMoreAndReplacesEveryWorker() throws Exception {
         int web0 = query.pid("web", 0);
         int web1 = query.pid("web", 1);
@@ -180,7 +203,7 @@ class RubyPreloadIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void sigtermStopsTheWorkersAndLeavesNoProcess() throws Exception {
         int web0 = query.pid("web", 0);
         int web1 = query.pid("web", 1);
@@ -193,7 +216,7 @@ class RubyPreloadIT {
 
     /** samples/ruby-preload as its README runs it: three workers of one preloader answer HTTP on one port. */
     @Test
-    @Order(7)
+    @Order(8)
     void theSampleServesFromThreeWorkersOfOnePreloader() throws Exception {
         int port = Http.freePort();
         Path socket = dir.resolve("sample.sock");
