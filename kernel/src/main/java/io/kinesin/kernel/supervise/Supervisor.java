@@ -493,10 +493,12 @@ public final class Supervisor implements Effects {
                 c.user() == null ? null : c.user().spec(), new LaunchFds(numbers, lent.stream().mapToInt(Integer::intValue).toArray()));
         launches.put(ticket, new Launch(service, channel, ours, env));
         Duration timeout = service.launch().timeout();
-        CompletableFuture<Void> deadline = new CompletableFuture<Void>().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        CompletableFuture<Void> deadline = new CompletableFuture<Void>().orTimeout(timeout.plus(LAUNCH_GRACE).toNanos(),
+                TimeUnit.NANOSECONDS);
         deadline.whenComplete((v, e) -> {
             if (e != null) {
-                post(new Event.Launched(ticket, 0, "no pid within " + Durations.format(timeout) + " (launcher.timeout)", false));
+                post(new Event.Launched(ticket, 0, "no pid within " + Durations.format(timeout) + " (launcher.timeout) and a grace of "
+                        + Durations.format(LAUNCH_GRACE), false));
             }
         });
         LAUNCH_THREADS.execute(() -> {
@@ -525,7 +527,8 @@ public final class Supervisor implements Effects {
             return;
         }
         Duration timeout = service.launch().timeout();
-        CompletableFuture<Void> done = new CompletableFuture<Void>().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        CompletableFuture<Void> done = new CompletableFuture<Void>().orTimeout(timeout.plus(LAUNCH_GRACE).toNanos(),
+                TimeUnit.NANOSECONDS);
         done.whenComplete((v, e) -> post(new Event.Reloaded(e == null ? null
                 : e instanceof java.util.concurrent.TimeoutException ? "not reloaded within " + Durations.format(timeout) + " (launcher.timeout)"
                 : message(e), then)));
@@ -586,6 +589,13 @@ public final class Supervisor implements Effects {
         Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
         return t.getMessage() == null ? t.toString() : t.getMessage();
     }
+
+    /**
+     * What the kernel's deadline for a launch or a reload adds to {@code launcher.timeout}: the
+     * launcher gets the timeout too and starts its clock a little later (on its thread), so a
+     * launch it finishes just in time is not taken for a late one (as for hooks).
+     */
+    private static final Duration LAUNCH_GRACE = Duration.ofSeconds(1);
 
     /** Where launchers' {@code launch} and {@code reload} run: never the loop; platform threads, as launchers may block in native calls. */
     private static final java.util.concurrent.ExecutorService LAUNCH_THREADS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
