@@ -55,7 +55,9 @@ class RubyPreloadIT {
                   def self.run
                     $stdout.sync = true
                     me = "worker #{ENV.fetch('KINESIN_INSTANCE')} pid #{Process.pid}"
-                    trap("TERM") { puts "#{me} got TERM"; exit 0 }
+                    now = -> { Process.clock_gettime(Process::CLOCK_REALTIME, :nanosecond) }
+                    trap("TERM") { puts "#{me} got TERM at #{now.call}"; exit 0 }
+                    puts "#{me} acks at #{now.call}"
                     ack = IO.for_fd(Integer(ENV.fetch("KINESIN_STATUS_FD")), autoclose: false)
                     ack.write(JSON.generate("action" => "ack", "id" => ENV.fetch("KINESIN_WORKER_ID")) + "\\n")
                     ack.flush
@@ -200,6 +202,24 @@ class RubyPreloadIT {
         Eventually.until("the old preloader is gone", () -> !Procs.exists(oldPreloader));
         Eventually.until("the old workers got TERM", () -> kinesin.stdoutNow().contains("worker 0 pid " + web0 + " got TERM")
                 && kinesin.stdoutNow().contains("worker 1 pid " + web1 + " got TERM"));
+        // one at a time: the new web.0 acked before the old web.1 was stopped (the workers' own clocks)
+        String out = kinesin.stdoutNow();
+        assertThat(at(out, "worker 1 pid " + web1 + " got TERM at ")).as("old web.1 stopped after the new web.0 acked")
+                .isGreaterThan(at(out, "worker 0 pid " + query.pid("web", 0) + " acks at "));
+        assertThat(at(out, "worker 1 pid " + query.pid("web", 1) + " acks at ")).as("the new web.1 started after the old one stopped")
+                .isGreaterThan(at(out, "worker 1 pid " + web1 + " got TERM at "));
+    }
+
+    /** The time a worker printed after {@code prefix}. */
+    private static long at(String out, String prefix) {
+        int k = out.indexOf(prefix);
+        assertThat(k).as("%s in %s", prefix, out).isNotNegative();
+        int from = k + prefix.length();
+        int to = from;
+        while (to < out.length() && Character.isDigit(out.charAt(to))) {
+            to++;
+        }
+        return Long.parseLong(out.substring(from, to));
     }
 
     @Test
