@@ -141,19 +141,22 @@ class RubyPreloadIT {
 
     @Test
     @Order(3)
-    void aKilledPreloaderLeavesTheWorkersAndTheNextStartLoadsAgain() throws Exception {
+    void aKilledPreloaderIsStartedAgainAtOnceAndTheWorkersKeepRunning() throws Exception {
         int preloader = preloader(0);
         int web0 = query.pid("web", 0);
         int web1 = query.pid("web", 1);
         Processes.kill(preloader, Signal.KILL, false);
-        Eventually.until("the preloader is gone", () -> !Procs.exists(preloader));
+        Eventually.until("a fresh preloader loads the app", Duration.ofSeconds(15), () -> unchecked(() -> loadCount() == 2));
+        int fresh = preloader(1);
+        Eventually.until("the fresh preloader is running", () -> unchecked(() -> cmdline(fresh).startsWith("kinesin-preload: web")));
+        assertThat(Procs.stat(fresh).ppid()).isEqualTo(kinesin.pid());
+        assertThat(query.pid("web", 0)).as("web.0 kept its process").isEqualTo(web0);
+        assertThat(query.pid("web", 1)).as("web.1 kept its process").isEqualTo(web1);
+        assertThat(Procs.exists(web0) && Procs.exists(web1)).isTrue();
+        // the next worker is forked from the fresh preloader, not booted
         Processes.kill(web1, Signal.KILL, false);
         Eventually.until("web.1 is ready again", () -> query.pid("web", 1) != web1 && ready("web", 1));
         assertThat(loadCount()).as("loads").isEqualTo(2);
-        int fresh = preloader(1);
-        assertThat(Procs.stat(fresh).ppid()).isEqualTo(kinesin.pid());
-        assertThat(query.pid("web", 0)).as("web.0 kept its process").isEqualTo(web0);
-        assertThat(Procs.exists(web0)).isTrue();
     }
 
     @Test
@@ -263,6 +266,19 @@ class RubyPreloadIT {
 
     private static boolean ready(String service, int n) {
         return query.state(service, n).equals("ready");
+    }
+
+    private interface Check {
+        boolean test() throws IOException;
+    }
+
+    /** A check that reads /proc or a file: one that cannot be read (yet, or any more) is false. */
+    private static boolean unchecked(Check check) {
+        try {
+            return check.test();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static long loadCount() throws IOException {

@@ -21,7 +21,8 @@ public interface Spawner {
      * Like {@link #spawn}, and the child also gets fd 3: its end of a unix socket
      * ({@code SOCK_SEQPACKET}) whose other end is the {@link Linked#link()} (a preloader's line
      * to its launcher). kinesin shuts the child down with the orphans at the end of a
-     * shutdown (TERM, then KILL) if it is still alive then.
+     * shutdown (TERM, then KILL) if it is still alive then; once the shutdown has begun, the
+     * stage fails: nothing new is started.
      */
     CompletionStage<Linked> spawnLinked(Command command);
 
@@ -59,8 +60,9 @@ public interface Spawner {
         long pid();
 
         /**
-         * Completes when the kernel has reaped it. Dependent actions run on the supervisor's
-         * loop unless made async: they must only hand the status on.
+         * Completes when the kernel has reaped it, on a kernel thread for plugins' callbacks
+         * (never the supervisor's loop): a dependent action may take its time, but every wait
+         * in it must be bounded.
          */
         CompletionStage<ExitStatus> exit();
 

@@ -38,6 +38,17 @@ import java.util.function.Supplier;
  */
 public final class KernelContext implements PluginContext {
 
+    /**
+     * Where a plugin's child's start and exit are reported ({@code Child.exit()} and the stage
+     * {@code spawn} returns complete here): a plugin's callbacks may then block (a preloader
+     * started again when the last one died) without holding up the supervisor's loop.
+     */
+    private static final java.util.concurrent.ExecutorService CALLBACKS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "kinesin-plugin-callbacks");
+        t.setDaemon(true);
+        return t;
+    });
+
     private static final ScheduledExecutorService TIMEOUTS = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kinesin-plugin-timeouts");
         t.setDaemon(true);
@@ -149,8 +160,14 @@ public final class KernelContext implements PluginContext {
         }
         CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
         CompletableFuture<Integer> started = new CompletableFuture<>();
-        supervisor.post(new Event.SpawnFor(spec, exit::complete, started, c.output()));
-        return started.thenApply(pid -> {
+        if (pair != null && supervisor.status().phase().compareTo(io.kinesin.kernel.supervise.Supervision.Phase.RUNNING) > 0) {
+            // a linked child (a preloader) is for running services; started now, it would only
+            // be stopped again with the orphans
+            return CompletableFuture.failedFuture(new IllegalStateException("kinesin is shutting down; nothing more is started"));
+        }
+        // the plugin's callbacks run on a thread of the kernel's, never on the supervisor's loop
+        supervisor.post(new Event.SpawnFor(spec, status -> CALLBACKS.execute(() -> exit.complete(status)), started, c.output()));
+        return started.thenApplyAsync(pid -> {
             if (!c.timeout().equals(io.kinesin.spi.Spawner.Command.NO_TIMEOUT)) {
                 var timeout = TIMEOUTS.schedule(() -> supervisor.post(new Event.SignalOwned(pid, Signal.KILL)),
                         c.timeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -181,7 +198,7 @@ public final class KernelContext implements PluginContext {
                     supervisor.post(new Event.SignalOwned(pid, signal));
                 }
             };
-        });
+        }, CALLBACKS);
     }
 
     /** kinesin's end of a linked child's SOCK_SEQPACKET socket. */

@@ -58,6 +58,7 @@ final class Preloader implements AutoCloseable {
 
     private final Spawner.Linked child;
     private final Origin origin;
+    private final long startedNanos = System.nanoTime();
     private volatile boolean dead;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -83,7 +84,7 @@ final class Preloader implements AutoCloseable {
             throw new LaunchFailed("the preloader (" + ruby + ") did not start within " + budget.total());
         }
         Preloader preloader = new Preloader(child, origin);
-        child.exit().thenRun(() -> preloader.dead = true); // on the kernel's loop: only mark it
+        child.exit().thenRun(() -> preloader.dead = true);
         try {
             child.link().send(PROGRAM, budget.left());
             child.link().send(Messages.load(origin.service(), load(config.load(), origin.workdir(), context.configDirectory())),
@@ -107,6 +108,25 @@ final class Preloader implements AutoCloseable {
 
     long pid() {
         return child.pid();
+    }
+
+    Origin origin() {
+        return origin;
+    }
+
+    /** Completes when the kernel has reaped it, on the kernel's callback thread. */
+    java.util.concurrent.CompletionStage<?> exit() {
+        return child.exit();
+    }
+
+    /** Whether the plugin itself closed it (replaced, given up, or the launcher closed). */
+    boolean closedByUs() {
+        return closed.get();
+    }
+
+    /** How long it had been running. */
+    java.time.Duration age() {
+        return java.time.Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
     /** False once the kernel has reaped it (or the plugin gave up on it). */

@@ -143,8 +143,60 @@ final class RubyPreload implements Launcher {
         Preloader preloader = Preloader.start(config, context, from, budget);
         context.logger().log(Level.INFO, from.service() + ": preloader pid " + preloader.pid() + " loaded " + config.load()
                 + " in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began) + " ms");
+        preloader.exit().thenRun(() -> died(preloader));
         return preloader;
     }
+
+    /**
+     * The kernel reaped a preloader (on its callback thread). If it was the one in use and
+     * nobody closed it, a fresh one loads the app at once, so that the next worker is forked,
+     * not booted; the workers already running are left alone. One that dies within
+     * {@link #SHORTEST_LIFE} of loading is not started again here (no restart loop): the next
+     * start of a worker starts one.
+     */
+    private void died(Preloader preloader) {
+        if (closed || preloader.closedByUs() || current != preloader) {
+            return;
+        }
+        if (preloader.age().compareTo(SHORTEST_LIFE) < 0) {
+            context.logger().log(Level.WARNING, preloader.origin().service() + ": the preloader (pid " + preloader.pid()
+                    + ") died " + preloader.age().toMillis() + " ms after it started; the next worker's start starts a fresh one");
+            return;
+        }
+        // logged once it has loaded (at the end of a shutdown kinesin starts nothing: no fresh one, and no word of it)
+        context.logger().log(Level.DEBUG, preloader.origin().service() + ": the preloader (pid " + preloader.pid()
+                + ") died; starting a fresh one");
+        Budget budget = new Budget(config.timeout());
+        try {
+            takeTurn(budget, preloader.origin().service() + " (a fresh preloader)");
+        } catch (LaunchFailed e) {
+            context.logger().log(Level.WARNING, e.getMessage());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            if (current == preloader && !closed) { // no launch has replaced it meanwhile
+                preloader.close();
+                current = null;
+                current = start(preloader.origin(), budget);
+                context.logger().log(Level.INFO, preloader.origin().service() + ": the preloader pid " + preloader.pid()
+                        + " had died; pid " + current.pid() + " took its place (the workers kept running)");
+            }
+        } catch (LaunchFailed e) {
+            // at the end of a shutdown kinesin stops the preloader with the orphans, and starts nothing more
+            context.logger().log(e.getMessage().contains("shutting down") ? Level.DEBUG : Level.WARNING,
+                    preloader.origin().service() + ": no fresh preloader: " + e.getMessage() + "; the next worker's start tries again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    /** A preloader that dies sooner after its start than this is not started again at once. */
+    private static final java.time.Duration SHORTEST_LIFE = java.time.Duration.ofSeconds(1);
 
     private void takeTurn(Budget budget, String what) throws LaunchFailed, InterruptedException {
         if (!turn.tryLock(budget.leftNanos(), TimeUnit.NANOSECONDS)) {
