@@ -501,7 +501,7 @@ public final class Supervisor implements Effects {
                         + Durations.format(LAUNCH_GRACE), false));
             }
         });
-        LAUNCH_THREADS.execute(() -> {
+        LaunchThreads.POOL.execute(() -> {
             CompletionStage<Launcher.Launched> stage;
             try {
                 stage = launcher.launch(spec);
@@ -532,7 +532,7 @@ public final class Supervisor implements Effects {
         done.whenComplete((v, e) -> post(new Event.Reloaded(e == null ? null
                 : e instanceof java.util.concurrent.TimeoutException ? "not reloaded within " + Durations.format(timeout) + " (launcher.timeout)"
                 : message(e), then)));
-        LAUNCH_THREADS.execute(() -> {
+        LaunchThreads.POOL.execute(() -> {
             CompletionStage<Void> stage;
             try {
                 stage = launcher.reload();
@@ -551,6 +551,9 @@ public final class Supervisor implements Effects {
 
     /** Each launcher's close, at most {@link #LAUNCHER_CLOSE} for all: what they ran is gone with the orphans by now. */
     private void closeLaunchers() {
+        if (launchers.isEmpty()) {
+            return;
+        }
         List<CompletableFuture<Void>> closing = new ArrayList<>(launchers.size());
         launchers.forEach((service, launcher) -> closing.add(CompletableFuture.runAsync(() -> {
             try {
@@ -558,7 +561,7 @@ public final class Supervisor implements Effects {
             } catch (Exception e) {
                 log.warn("a launcher failed to close", "service", service, "error", String.valueOf(e.getMessage()));
             }
-        }, LAUNCH_THREADS)));
+        }, LaunchThreads.POOL)));
         try {
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(LAUNCHER_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -597,12 +600,17 @@ public final class Supervisor implements Effects {
      */
     private static final Duration LAUNCH_GRACE = Duration.ofSeconds(1);
 
-    /** Where launchers' {@code launch} and {@code reload} run: never the loop; platform threads, as launchers may block in native calls. */
-    private static final java.util.concurrent.ExecutorService LAUNCH_THREADS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "kinesin-launch");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Where launchers' {@code launch} and {@code reload} run: never the loop; platform threads,
+     * as launchers may block in native calls. Made on first use (the {@code --} mode has none).
+     */
+    private static final class LaunchThreads {
+        static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "kinesin-launch");
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     // ---- processes for others ---------------------------------------------------------------
 
