@@ -480,14 +480,7 @@ public final class Supervisor implements Effects {
                 lent.add(h.fd());
             });
         }
-        Map<String, String> environment = new LinkedHashMap<>();
-        for (byte[] e : env) {
-            String entry = new String(e, java.nio.charset.StandardCharsets.UTF_8);
-            int eq = entry.indexOf('=');
-            if (eq > 0) {
-                environment.put(entry.substring(0, eq), entry.substring(eq + 1));
-            }
-        }
+        Map<String, String> environment = environmentMap(env);
         Launcher.LaunchSpec spec = new Launcher.LaunchSpec(service.name(), instance, service.launch().argv(), environment,
                 c.workdir() == null ? null : java.nio.file.Path.of(new String(c.workdir(), java.nio.charset.StandardCharsets.UTF_8)),
                 c.user() == null ? null : c.user().spec(), new LaunchFds(numbers, lent.stream().mapToInt(Integer::intValue).toArray()));
@@ -797,8 +790,8 @@ public final class Supervisor implements Effects {
 
     private static final int EIO = 5;
 
-    /** What a health check is told of the instance it checks. */
-    private static io.kinesin.spi.HealthCheck.Target target(ServiceSpec service, int instance, int pid, List<byte[]> env, Command c) {
+    /** {@code KEY=VALUE} entries as a map, decoded as UTF-8 (what plugins are told of an environment). */
+    private static Map<String, String> environmentMap(List<byte[]> env) {
         Map<String, String> environment = new LinkedHashMap<>();
         for (byte[] e : env) {
             String entry = new String(e, java.nio.charset.StandardCharsets.UTF_8);
@@ -807,7 +800,12 @@ public final class Supervisor implements Effects {
                 environment.put(entry.substring(0, eq), entry.substring(eq + 1));
             }
         }
-        return new io.kinesin.spi.HealthCheck.Target(service.name(), instance, pid, environment,
+        return environment;
+    }
+
+    /** What a health check is told of the instance it checks. */
+    private static io.kinesin.spi.HealthCheck.Target target(ServiceSpec service, int instance, int pid, List<byte[]> env, Command c) {
+        return new io.kinesin.spi.HealthCheck.Target(service.name(), instance, pid, environmentMap(env),
                 c.user() == null ? null : c.user().spec());
     }
 

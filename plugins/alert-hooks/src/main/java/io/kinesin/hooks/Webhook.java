@@ -1,5 +1,6 @@
 package io.kinesin.hooks;
 
+import io.kinesin.spi.Budget;
 import io.kinesin.spi.Death;
 import io.kinesin.spi.DeathHook;
 import io.kinesin.spi.PluginContext;

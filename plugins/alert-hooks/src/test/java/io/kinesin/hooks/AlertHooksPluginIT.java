@@ -1,5 +1,6 @@
 package io.kinesin.hooks;
 
+import io.kinesin.spi.contract.ConfigBinding;
 import io.kinesin.spi.Death;
 import io.kinesin.spi.DeathHook;
 import io.kinesin.spi.DeathHookFactory;
@@ -58,8 +59,8 @@ class AlertHooksPluginIT {
             Death death = new Death("web", 0, 4242, ExitStatus.exited(3), 1, true, "backoff", Instant.parse("2026-11-22T02:13:00Z"), 0);
             for (DeathHookFactory<?> factory : factories) {
                 assertThat(factory.getClass().getClassLoader()).isSameAs(manager.getPluginClassLoader("alert-hooks"));
-                Object config = Binding.bind(configs.get(factory.type()), factory.configType());
-                assertThat(Binding.print(config)).doesNotContain("s3cret");
+                Object config = ConfigBinding.bind(configs.get(factory.type()), factory.configType());
+                assertThat(ConfigBinding.print(config)).doesNotContain("s3cret");
                 try (DeathHook hook = create(factory, config, Contexts.spawningWith(spawner))) {
                     hook.onDeath(death);
                 }

@@ -1,5 +1,6 @@
 package io.kinesin.hooks;
 
+import io.kinesin.spi.contract.ConfigBinding;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kinesin.spi.Death;
 import io.kinesin.spi.ExitStatus;
@@ -54,7 +55,7 @@ class FactsTest {
     @Test
     void jsonEscapesWhatAReasonMayHold() throws Exception {
         String json = Json.object(Facts.ofExit(2, "service \"web\" ended\n\ttab \\ \u0001", AT).json());
-        JsonNode n = Binding.JSON.readTree(json);
+        JsonNode n = ConfigBinding.JSON.readTree(json);
         assertThat(n.get("reason").textValue()).isEqualTo("service \"web\" ended\n\ttab \\ \u0001");
         assertThat(n.get("exit_status").intValue()).isEqualTo(2);
         assertThat(n.get("text").textValue()).isEqualTo("kinesin is exiting with status 2: service \"web\" ended\n\ttab \\ \u0001");

@@ -1,5 +1,6 @@
 package io.kinesin.hooks;
 
+import io.kinesin.spi.contract.ConfigBinding;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import org.junit.jupiter.api.Test;
@@ -7,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.Map;
 
-import static io.kinesin.hooks.Binding.bind;
+import static io.kinesin.spi.contract.ConfigBinding.bind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -91,7 +92,7 @@ class HookConfigsTest {
     void headerValuesAreRedactedWhenPrinted() throws Exception {
         WebhookConfig c = bind("{\"url\":\"http://x/alert\",\"headers\":{\"Authorization\":\"Bearer s3cret\",\"X-Team\":\"ops\"},"
                 + "\"timeout\":\"5s\"}", WebhookConfig.class);
-        assertThat(Binding.print(c)).isEqualTo("{\"url\":\"http://x/alert\",\"headers\":{\"Authorization\":\"<redacted>\","
+        assertThat(ConfigBinding.print(c)).isEqualTo("{\"url\":\"http://x/alert\",\"headers\":{\"Authorization\":\"<redacted>\","
                 + "\"X-Team\":\"<redacted>\"},\"timeout\":\"5000ms\"}");
         assertThat(c.toString()).doesNotContain("s3cret").contains("Authorization=<redacted>");
     }

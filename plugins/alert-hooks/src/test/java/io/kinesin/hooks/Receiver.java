@@ -1,5 +1,6 @@
 package io.kinesin.hooks;
 
+import io.kinesin.spi.contract.ConfigBinding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -71,7 +72,7 @@ final class Receiver implements AutoCloseable {
     private void keep(HttpExchange e) throws IOException {
         byte[] body = e.getRequestBody().readAllBytes();
         requests.incrementAndGet();
-        received.add(new Request(e.getRequestMethod(), e.getRequestURI().getPath(), e.getRequestHeaders(), Binding.JSON.readTree(body)));
+        received.add(new Request(e.getRequestMethod(), e.getRequestURI().getPath(), e.getRequestHeaders(), ConfigBinding.JSON.readTree(body)));
     }
 
     private void answer(HttpExchange e, int status) throws IOException {

@@ -1,5 +1,6 @@
 package io.kinesin.preload;
 
+import io.kinesin.spi.Budget;
 import io.kinesin.spi.Launcher;
 import io.kinesin.spi.PluginContext;
 

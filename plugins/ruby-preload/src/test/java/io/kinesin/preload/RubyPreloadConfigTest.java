@@ -1,5 +1,6 @@
 package io.kinesin.preload;
 
+import io.kinesin.spi.contract.ConfigBinding;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import org.junit.jupiter.api.Test;
@@ -7,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import static io.kinesin.preload.Binding.bind;
+import static io.kinesin.spi.contract.ConfigBinding.bind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.kinesin.hooks;
+package io.kinesin.spi;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -8,27 +8,34 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** A hook call's whole time, its {@code timeout}, counted from the call's start: each wait in it takes what is left. */
-final class Budget {
+/**
+ * A plugin call's whole time (the {@code timeout} the kernel bounds it with), counted from its
+ * start: each wait within the call takes what is left, so that the call as a whole keeps to it.
+ */
+public final class Budget {
 
     private final long start = System.nanoTime();
     private final Duration total;
 
-    Budget(Duration total) {
+    public Budget(Duration total) {
         this.total = total;
     }
 
-    long leftNanos() {
+    public Duration total() {
+        return total;
+    }
+
+    public long leftNanos() {
         return Math.max(0, total.toNanos() - (System.nanoTime() - start));
     }
 
-    /** What is left, at least a millisecond (an HTTP request's timeout must be positive). */
-    Duration left() {
+    /** What is left, at least a millisecond (a wait of 0 would not wait at all; an HTTP request's timeout must be positive). */
+    public Duration left() {
         return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), leftNanos()));
     }
 
     /** The failure's text when the budget ran out. */
-    String spent() {
+    public String spent() {
         return "no answer within " + total.toMillis() + "ms";
     }
 
@@ -37,7 +44,7 @@ final class Budget {
      *
      * @throws ExecutionException with the stage's own failure as its cause
      */
-    <T> T await(CompletionStage<T> stage) throws ExecutionException, TimeoutException, InterruptedException {
+    public <T> T await(CompletionStage<T> stage) throws ExecutionException, TimeoutException, InterruptedException {
         CompletableFuture<T> f = new CompletableFuture<>();
         stage.whenComplete((value, failure) -> {
             if (failure == null) {

@@ -1,4 +1,4 @@
-package io.kinesin.hooks;
+package io.kinesin.spi.contract;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -15,14 +15,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Binds and prints a hook's config as the kernel does: plain Jackson failing on unknown keys,
+ * Binds and prints a plugin kind's config record as the kernel does: plain Jackson failing on unknown keys,
  * with durations written {@code 500ms} or {@code 5s} (the kernel's own module reads more forms;
  * the plugin never parses one itself).
  */
-final class Binding {
+public final class ConfigBinding {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s)");
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule("durations")
+    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule("durations")
             .addDeserializer(Duration.class, new JsonDeserializer<>() {
                 @Override
                 public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
@@ -41,15 +41,15 @@ final class Binding {
                 }
             }));
 
-    private Binding() {
+    private ConfigBinding() {
     }
 
-    static <T> T bind(String json, Class<T> type) throws IOException {
+    public static <T> T bind(String json, Class<T> type) throws IOException {
         return JSON.readValue(json, type);
     }
 
     /** A config as {@code kinesin check} prints it (ConfigLoader.unbind: the record through the mapper). */
-    static String print(Object config) throws IOException {
+    public static String print(Object config) throws IOException {
         return JSON.writeValueAsString(config);
     }
 }
