@@ -27,7 +27,8 @@ public interface Launcher extends AutoCloseable {
      * dispositions, and no other fd.
      *
      * @return completes with the process's pid once it is known (the process may have died
-     *         already: the kernel keeps the exit status of a pid nobody has claimed yet)
+     *         already: the kernel keeps the exit status of a pid nobody has claimed yet, for
+     *         two minutes)
      */
     CompletionStage<Launched> launch(LaunchSpec spec);
 
@@ -63,6 +64,12 @@ public interface Launcher extends AutoCloseable {
         public LaunchSpec {
             argv = List.copyOf(argv);
             environment = Map.copyOf(environment);
+            fds = fds == null ? List::of : fds;
+        }
+
+        /** One to run as kinesin's own user, with no fds handed over (the SPI's first form). */
+        public LaunchSpec(String service, int instance, List<String> argv, Map<String, String> environment, Path workdir) {
+            this(service, instance, argv, environment, workdir, null, null);
         }
     }
 

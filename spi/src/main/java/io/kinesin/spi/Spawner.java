@@ -24,7 +24,10 @@ public interface Spawner {
      * shutdown (TERM, then KILL) if it is still alive then; once the shutdown has begun, the
      * stage fails: nothing new is started.
      */
-    CompletionStage<Linked> spawnLinked(Command command);
+    default CompletionStage<Linked> spawnLinked(Command command) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this spawner cannot link a child (fd 3, SCM_RIGHTS)"));
+    }
 
     /**
      * What to run.

@@ -258,9 +258,11 @@ public final class Sockets {
                     throw new NativeException("sendmsg", errno);
                 }
                 long left = (deadline - System.nanoTime()) / 1_000_000L;
-                if (left <= 0 || !Fds.writable(fd, (int) Math.min(Integer.MAX_VALUE, left))) {
+                if (left <= 0) {
                     return false;
                 }
+                Fds.writable(fd, (int) Math.min(Integer.MAX_VALUE, left)); // then sendmsg again: a signal may have cut the wait short
+
             }
         } catch (NativeException e) {
             throw e;

@@ -58,6 +58,8 @@ final class Instance {
      * the pid is known.
      */
     final List<Deferred> deferred = new ArrayList<>(0);
+    /** Its process said it is ready before its launcher reported the pid: ready once it has. */
+    boolean readyBeforePid;
     /** Why the last launch of its process failed (a launcher's error), or null. */
     String launchError;
     /** Its checks' counts, in the service's health order. */

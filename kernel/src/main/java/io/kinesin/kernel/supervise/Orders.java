@@ -66,6 +66,8 @@ final class Orders {
     }
 
     private final Supervision supervision;
+    /** Services a {@code kinesin restart} is reloading and rolling now: a second one is refused meanwhile. */
+    private final java.util.Set<String> reloading = new java.util.HashSet<>();
     private final Instances instances;
     private final Effects effects;
     private final Log log;
@@ -97,6 +99,10 @@ final class Orders {
             return;
         }
         if (order instanceof Order.Restart && instance < 0 && of.getFirst().service.launch() != null) {
+            if (reloading.contains(t.service())) {
+                answer.accept(Order.Answer.of(1, "not restarted: a restart of " + t.service() + " is under way (see kinesin status)"));
+                return;
+            }
             reloadThenRoll(List.copyOf(of), answer);
             return;
         }
@@ -111,6 +117,7 @@ final class Orders {
      */
     private void reloadThenRoll(List<Instance> targets, Consumer<Order.Answer> answer) {
         String service = targets.getFirst().service.name();
+        reloading.add(service);
         log.info("operator order", "order", "restart", "service", service, "launcher", targets.getFirst().service.launch().type());
         Reply reply = new Reply(targets.size(), answer);
         List<Line> lines = new ArrayList<>(targets.size());
@@ -119,11 +126,13 @@ final class Orders {
         }
         effects.reload(targets.getFirst().service, error -> {
             if (error != null) {
+                reloading.remove(service);
                 log.warn("cannot reload; the instances keep running", "service", service, "error", error);
                 lines.forEach(l -> l.say(false, "not restarted: the launcher could not load the code anew: " + error));
                 return;
             }
             if (supervision.phase() != Supervision.Phase.RUNNING) {
+                reloading.remove(service);
                 lines.forEach(l -> l.say(false, "not done: kinesin is shutting down"));
                 return;
             }
@@ -168,6 +177,7 @@ final class Orders {
             });
             return;
         }
+        reloading.remove(r.targets.getFirst().service.name());
     }
 
     /** {@link Supervision}: an instance became ready; if a roll waited for it, the next one goes. */
@@ -195,11 +205,23 @@ final class Orders {
         abort(r, i.name() + " did not become ready");
     }
 
-    private static void abort(Rolling r, String why) {
+    private void abort(Rolling r, String why) {
         for (int k = r.next; k < r.targets.size(); k++) {
             r.lines.get(k).say(false, "not restarted: " + why + "; it keeps running the old code");
         }
         r.next = r.targets.size();
+        reloading.remove(r.targets.getFirst().service.name());
+    }
+
+    /** An operator's order for an instance a roll waits for: the roll ends there, the order is carried out. */
+    private void endRollFor(Instance i, String order) {
+        Rolling r = i.rolling;
+        if (r != null) {
+            i.rolling = null;
+            r.waiting = null;
+            r.lines.get(r.next - 1).say(false, "an operator's " + order + " came first");
+            abort(r, i.name() + " was given an operator's " + order);
+        }
     }
 
     private void apply(Order order, List<Instance> targets, Consumer<Order.Answer> answer) {
@@ -208,6 +230,9 @@ final class Orders {
             Instance i = targets.get(k);
             Line line = reply.slot(k, i.name());
             log.info("operator order", "order", verb(order), "service", i.service.name(), "instance", i.index);
+            if (!(order instanceof Order.Send)) {
+                endRollFor(i, verb(order));
+            }
             switch (order) {
                 case Order.Stop s -> stop(i, line);
                 case Order.Restart r -> restart(i, line);
@@ -289,7 +314,8 @@ final class Orders {
         }
         instances.send(i, sent, false);
         line.say(true, "sent " + sent.get().sigName() + (sent.get().equals(signal) ? "" : " (rewritten from " + signal.sigName() + ")")
-                + " to pid " + i.pid + (i.service.forwarding().group() ? " and its process group" : ""));
+                + (i.pid == 0 ? " (held until its launcher reports the pid)" : " to pid " + i.pid
+                + (i.service.forwarding().group() ? " and its process group" : "")));
     }
 
     /** A second order for an instance already on its ladder: the later one says what follows; both are answered then. */

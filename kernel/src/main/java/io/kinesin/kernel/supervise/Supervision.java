@@ -356,6 +356,7 @@ public final class Supervision {
         i.stopSignals.clear();
         i.deferred.clear();
         i.launchError = null;
+        i.readyBeforePid = false;
         for (Instance.CheckState c : i.checks) {
             c.reset();
         }
@@ -391,9 +392,11 @@ public final class Supervision {
      * started ({@code error}), which counts as a start that failed, as a program that cannot be
      * executed does.
      *
+     * @param dead its process has died already (reaped before the pid came): the caller delivers
+     *             the death next, so the signals held for it are dropped and it is not ready
      * @return whether the instance still waited for it; if not, the caller owns the process
      */
-    public boolean onLaunched(Ticket ticket, int pid, String error) {
+    public boolean onLaunched(Ticket ticket, int pid, String error, boolean dead) {
         List<Instance> of = instances.of(ticket.service);
         Instance i = of == null || ticket.instance >= of.size() ? null : of.get(ticket.instance);
         if (i == null || i.ticket != ticket || i.pid != 0 || !i.state().hasProcess()) {
@@ -411,14 +414,23 @@ public final class Supervision {
         instances.started(i);
         log.info("spawned", "service", i.service.name(), "instance", i.index, "pid", pid, "launcher", i.service.launch().type(),
                 "after", Duration.ofNanos(clock.nanos() - i.startedNanos));
+        if (dead) {
+            i.deferred.clear();
+            return true;
+        }
         for (Instance.Deferred d : i.deferred) {
             effects.signal(pid, d.signal(), d.group());
         }
         i.deferred.clear();
-        if (i.service.readiness().protocol() == Readiness.Protocol.NONE) {
+        if (i.service.readiness().protocol() == Readiness.Protocol.NONE || i.readyBeforePid) {
             ready(i);
         }
         return true;
+    }
+
+    /** Whether {@code pid} is the process of an instance (a launcher must not report one as a new instance's). */
+    public boolean isInstancePid(int pid) {
+        return instances.isOurs(pid);
     }
 
     /** The exit status of a start a launcher could not make: as a shell's for a command it cannot execute. */
@@ -445,7 +457,11 @@ public final class Supervision {
         // instanceof, not a pattern switch: that links an invokedynamic bootstrap the first time,
         // which would be the first READY=1's latency
         if (notice instanceof Notice.Ready) {
-            ready(i);
+            if (i.pid == 0) {
+                i.readyBeforePid = true; // a log pattern seen before the launcher reported the pid: ready once it has
+            } else {
+                ready(i);
+            }
         } else if (notice instanceof Notice.Status s) {
             i.notifyStatus = s.text();
             log.info("status", "service", i.service.name(), "instance", i.index, "pid", i.pid, "status", s.text());
@@ -610,7 +626,8 @@ public final class Supervision {
         if (shutdown != null) {
             instances.move(i, Step.ENDED);
             published(i, status, stoppedByUs || broken != null, neverRan, false);
-            record(i, code, stoppedByUs || broken != null);
+            // a launcher's start that failed during the shutdown never ran: as a start the shutdown cancelled
+            record(i, code, stoppedByUs || broken != null || neverRan);
             shutdown.stopped(i);
             return;
         }

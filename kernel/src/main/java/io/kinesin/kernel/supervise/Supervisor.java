@@ -60,7 +60,7 @@ public final class Supervisor implements Effects {
     /** How long kinesin waits, once everything has ended, for pipes still holding children's output. */
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(1);
     /** How long the exit status of a pid nobody has claimed is kept for a late {@link Event.Claim}. */
-    private static final Duration UNCLAIMED_KEPT = Duration.ofSeconds(30);
+    private static final Duration UNCLAIMED_KEPT = Duration.ofMinutes(2);
     private static final int UNCLAIMED_MAX = 1024;
 
     /** Where the loop's signals come from: the JVM's handlers, or a test's own source. */
@@ -383,31 +383,45 @@ public final class Supervisor implements Effects {
         if (launch == null) {
             return;
         }
+        int pid = l.pid();
+        // a pid the reaper already has a status for died before its launcher reported it: it
+        // must not be signalled (nor count as ready) before its death is delivered
+        Unclaimed gone = pid > 0 ? unclaimed.remove(pid) : null;
+        String error = l.error();
+        if (pid > 0 && (supervision.isInstancePid(pid) || claimed.containsKey(pid))) {
+            error = "the launcher reported pid " + pid + ", which is another process's kinesin knows";
+            pid = 0;
+        }
+        boolean adopted = false;
         if (!launch.decided) {
             launch.decided = true;
-            launch.took = supervision.onLaunched(l.ticket(), l.pid(), l.error()) && l.pid() > 0;
-            if (launch.took) {
-                adopt(launch, l.ticket(), l.pid());
-            }
-        }
-        if (l.pid() > 0 && !launch.took) {
+            launch.took = supervision.onLaunched(l.ticket(), pid, error, gone != null) && pid > 0;
+            adopted = launch.took;
+        } else if (pid > 0 && gone == null) {
             // it came after the deadline, or after the instance moved on: nobody's process
             log.warn("a launched process nobody waits for any more; killing it", "service", l.ticket().service,
-                    "instance", l.ticket().instance, "pid", l.pid());
-            claim(l.pid(), status -> { });
-            signal(l.pid(), Signal.KILL, true);
+                    "instance", l.ticket().instance, "pid", pid);
+            claim(pid, status -> { });
+            signal(pid, Signal.KILL, true);
         }
         if (l.released()) {
             launches.remove(l.ticket());
             launch.fds.forEach(Fds::close);
             if (launch.channel != null) {
-                readiness.spawned(launch.channel, launch.took);
+                readiness.spawned(launch.channel, launch.took && gone == null);
             }
+        }
+        if (adopted) {
+            adopt(launch, l.ticket(), pid, gone);
         }
     }
 
-    /** A launched process is the instance's: its readiness channel and checks, and its death if it came first. */
-    private void adopt(Launch launch, Ticket ticket, int pid) {
+    /** A launched process is the instance's: its readiness channel and checks, or its death if it came first. */
+    private void adopt(Launch launch, Ticket ticket, int pid, Unclaimed gone) {
+        if (gone != null) { // it died before its launcher reported it
+            died(List.of(new Reaper.Died(pid, gone.status())));
+            return;
+        }
         ServiceSpec service = launch.service;
         boolean checked = health != null && health.checks(service.name());
         if (launch.channel != null || checked) {
@@ -415,10 +429,6 @@ public final class Supervisor implements Effects {
             if (checked) {
                 health.start(ticket, target(service, ticket.instance, pid, launch.environment, service.command()));
             }
-        }
-        Unclaimed gone = unclaimed.remove(pid);
-        if (gone != null) { // it died before its launcher reported it
-            died(List.of(new Reaper.Died(pid, gone.status())));
         }
     }
 
@@ -494,7 +504,7 @@ public final class Supervisor implements Effects {
                         + Durations.format(LAUNCH_GRACE), false));
             }
         });
-        LaunchThreads.POOL.execute(() -> {
+        Runnable call = () -> {
             CompletionStage<Launcher.Launched> stage;
             try {
                 stage = launcher.launch(spec);
@@ -509,7 +519,13 @@ public final class Supervisor implements Effects {
                 post(e == null ? new Event.Launched(ticket, (int) launched.pid(), null, true)
                         : new Event.Launched(ticket, 0, message(e), true));
             });
-        });
+        };
+        try {
+            LaunchThreads.POOL.execute(call);
+        } catch (RuntimeException | OutOfMemoryError e) { // no thread to be had (pids.max): a start that failed
+            deadline.complete(null);
+            post(new Event.Launched(ticket, 0, "no thread to launch it on: " + e, true));
+        }
     }
 
     @Override
@@ -525,7 +541,7 @@ public final class Supervisor implements Effects {
         done.whenComplete((v, e) -> post(new Event.Reloaded(e == null ? null
                 : e instanceof java.util.concurrent.TimeoutException ? "not reloaded within " + Durations.format(timeout) + " (launcher.timeout)"
                 : message(e), then)));
-        LaunchThreads.POOL.execute(() -> {
+        Runnable call = () -> {
             CompletionStage<Void> stage;
             try {
                 stage = launcher.reload();
@@ -539,7 +555,12 @@ public final class Supervisor implements Effects {
                     done.completeExceptionally(e);
                 }
             });
-        });
+        };
+        try {
+            LaunchThreads.POOL.execute(call);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            done.completeExceptionally(new IllegalStateException("no thread to reload on: " + e));
+        }
     }
 
     /** Each launcher's close, at most {@link #LAUNCHER_CLOSE} for all: what they ran is gone with the orphans by now. */

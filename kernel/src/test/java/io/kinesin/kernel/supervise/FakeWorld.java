@@ -110,7 +110,7 @@ final class FakeWorld implements Effects, Clock {
         spawned.add(new Spawned(service, instance, pid));
         alive.add(pid);
         tickets.put(pid, t);
-        supervision.onLaunched(t, pid, null);
+        supervision.onLaunched(t, pid, null, false);
         return pid;
     }
 
@@ -120,7 +120,7 @@ final class FakeWorld implements Effects, Clock {
         if (t == null) {
             throw new AssertionError(service + "." + instance + " is not being launched");
         }
-        supervision.onLaunched(t, 0, error);
+        supervision.onLaunched(t, 0, error, false);
     }
 
     @Override

@@ -132,4 +132,50 @@ class LaunchRulesTest {
         assertThat(w.state("rails", 0)).isEqualTo(State.READY);
         assertThat(a).isNotEqualTo(b);
     }
+
+    @Test
+    void aLaunchThatFailsDuringTheShutdownLeavesTheExitStatusAlone() {
+        w.supervise(plan(FIRST_FAILURE, service("rails").launched())).start();
+        w.supervision.onSignal(Signal.TERM);
+        w.launchFailed("rails", 0, "kinesin is shutting down; nothing more is started");
+        assertThat(w.supervision.finished()).isTrue();
+        assertThat(w.supervision.exitStatus()).isZero();
+    }
+
+    @Test
+    void aReadinessNoticeBeforeThePidMakesTheInstanceReadyOnceThePidComes() {
+        w.supervise(plan(FIRST_FAILURE, service("rails").launched()
+                .ready(new Readiness(Readiness.Protocol.LOG, Duration.ofSeconds(20), Duration.ZERO, 0, java.util.regex.Pattern.compile("up"))))).start();
+        w.supervision.onNotice(w.launching.get("rails.0"), new Notice.Ready());
+        assertThat(w.state("rails", 0)).isEqualTo(State.RUNNING);
+        int pid = w.launched("rails", 0);
+        assertThat(w.state("rails", 0)).isEqualTo(State.READY);
+        assertThat(w.logText()).contains("msg=ready service=rails instance=0 pid=" + pid);
+    }
+
+    @Test
+    void anOperatorsOrderForTheInstanceARollWaitsOnEndsTheRollAndASecondRestartWaitsForTheFirst() {
+        w.supervise(plan(FIRST_FAILURE, service("rails").launched().replicas(2).restart(RestartPolicy.ALWAYS)
+                .ready(new Readiness(Readiness.Protocol.ACK, Duration.ofSeconds(20), Duration.ZERO, 0, null)))).start();
+        int old0 = w.launched("rails", 0);
+        w.notice("rails", 0, new Notice.Ready());
+        int old1 = w.launched("rails", 1);
+        w.notice("rails", 1, new Notice.Ready());
+        w.supervision.order(new Order.Restart(Order.Target.parse("rails")), answers::add);
+        w.kill(old0, Signal.TERM);
+        w.launched("rails", 0); // the new web.0, not ready yet
+        List<Order.Answer> second = new ArrayList<>();
+        w.supervision.order(new Order.Restart(Order.Target.parse("rails")), second::add);
+        assertThat(second.getFirst().exit()).isEqualTo(1);
+        assertThat(second.getFirst().lines().getFirst()).contains("a restart of rails is under way");
+        assertThat(w.reloads).isEqualTo(1);
+        List<Order.Answer> stop = new ArrayList<>();
+        w.supervision.order(new Order.Stop(Order.Target.parse("rails.0")), stop::add);
+        assertThat(answers).hasSize(1);
+        assertThat(answers.getFirst().exit()).isEqualTo(1);
+        assertThat(answers.getFirst().lines().get(1)).startsWith("rails.1: not restarted: rails.0 was given an operator's stop");
+        assertThat(w.signalsTo(old1)).isEmpty();
+        w.supervision.order(new Order.Restart(Order.Target.parse("rails")), second::add);
+        assertThat(w.reloads).as("the roll is over: a new restart reloads").isEqualTo(2);
+    }
 }
