@@ -207,7 +207,10 @@ public final class KernelContext implements PluginContext {
         private static final int MAX_MESSAGE = 64 * 1024;
 
         private final int fd;
-        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        /** Calls in flight; the fd is closed when the link is closed and none is (its number is never reused under a call). */
+        private int inFlight;
+        private boolean closed;
+        private boolean fdClosed;
 
         Link(int fd) {
             this.fd = fd;
@@ -215,7 +218,7 @@ public final class KernelContext implements PluginContext {
 
         @Override
         public void send(byte[] message, java.time.Duration wait) throws IOException {
-            send(message, new int[0], wait);
+            send(message, new int[0], null, wait);
         }
 
         @Override
@@ -223,26 +226,32 @@ public final class KernelContext implements PluginContext {
             if (!(fds instanceof io.kinesin.kernel.supervise.LaunchFds own)) {
                 throw new IllegalArgumentException("only the fds of a launch the kernel started can be passed on");
             }
-            send(message, own.fds(), wait);
+            send(message, own.fds(), own, wait);
         }
 
-        private void send(byte[] message, int[] fds, java.time.Duration wait) throws IOException {
+        private void send(byte[] message, int[] fds, io.kinesin.kernel.supervise.LaunchFds lent, java.time.Duration wait)
+                throws IOException {
             if (message.length == 0 || message.length > MAX_MESSAGE) {
                 throw new IllegalArgumentException("a message has 1 to " + MAX_MESSAGE + " bytes, not " + message.length);
             }
-            open();
+            enter();
             try {
+                if (lent != null && lent.released()) {
+                    throw new IllegalStateException("the launch's stage has completed: its fds are kinesin's again");
+                }
                 if (!io.kinesin.kernel.process.Sockets.sendMessage(fd, message, fds, millis(wait))) {
                     throw new java.net.SocketTimeoutException("the linked process took no message within " + wait);
                 }
             } catch (io.kinesin.kernel.process.NativeException e) {
                 throw new IOException("cannot send to the linked process: " + e.getMessage(), e);
+            } finally {
+                leave();
             }
         }
 
         @Override
         public byte[] receive(java.time.Duration wait) throws IOException {
-            open();
+            enter();
             try {
                 var r = io.kinesin.kernel.process.Sockets.receiveMessage(fd, MAX_MESSAGE, millis(wait));
                 if (r instanceof io.kinesin.kernel.process.Sockets.Received.Message m) {
@@ -251,12 +260,27 @@ public final class KernelContext implements PluginContext {
                 throw new java.net.SocketTimeoutException("no message from the linked process within " + wait);
             } catch (io.kinesin.kernel.process.NativeException e) {
                 throw new java.io.EOFException("the linked process closed its end: " + e.getMessage());
+            } finally {
+                leave();
             }
         }
 
-        private void open() throws IOException {
-            if (closed.get()) {
+        private synchronized void enter() throws IOException {
+            if (closed) {
                 throw new java.io.EOFException("the link is closed");
+            }
+            inFlight++;
+        }
+
+        private void leave() {
+            boolean close;
+            synchronized (this) {
+                inFlight--;
+                close = closed && inFlight == 0 && !fdClosed;
+                fdClosed |= close;
+            }
+            if (close) {
+                Fds.close(fd);
             }
         }
 
@@ -264,9 +288,19 @@ public final class KernelContext implements PluginContext {
             return (int) Math.max(0, Math.min(Integer.MAX_VALUE, wait.toMillis()));
         }
 
+        /** Closes kinesin's end now, or when the calls in flight (each bounded by its wait) are over. */
         @Override
         public void close() {
-            if (closed.compareAndSet(false, true)) {
+            boolean close;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                close = inFlight == 0;
+                fdClosed |= close;
+            }
+            if (close) {
                 Fds.close(fd);
             }
         }

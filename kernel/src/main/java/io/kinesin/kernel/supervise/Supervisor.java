@@ -205,6 +205,11 @@ public final class Supervisor implements Effects {
         if (hooks != null && hooks.any()) {
             finishHooks();
         }
+        for (Event e; (e = events.poll()) != null; ) {
+            if (e instanceof Event.SpawnFor f) { // asked for after the end: nobody will spawn it
+                f.started().completeExceptionally(new IllegalStateException("kinesin has ended; nothing more is started"));
+            }
+        }
         closeLaunchers();
         readiness.close();
         if (health != null) {
@@ -406,6 +411,7 @@ public final class Supervisor implements Effects {
         }
         if (l.released()) {
             launches.remove(l.ticket());
+            launch.lent.release(); // before the numbers can name other files
             launch.fds.forEach(Fds::close);
             if (launch.channel != null) {
                 readiness.spawned(launch.channel, launch.took && gone == null);
@@ -437,14 +443,16 @@ public final class Supervisor implements Effects {
         final ServiceSpec service;
         final Channel channel;
         final List<Integer> fds;
+        final LaunchFds lent;
         final List<byte[]> environment;
         boolean decided;
         boolean took;
 
-        Launch(ServiceSpec service, Channel channel, List<Integer> fds, List<byte[]> environment) {
+        Launch(ServiceSpec service, Channel channel, List<Integer> fds, LaunchFds lent, List<byte[]> environment) {
             this.service = service;
             this.channel = channel;
             this.fds = fds;
+            this.lent = lent;
             this.environment = environment;
         }
     }
@@ -491,10 +499,11 @@ public final class Supervisor implements Effects {
             });
         }
         Map<String, String> environment = environmentMap(env);
+        LaunchFds handed = new LaunchFds(numbers, lent.stream().mapToInt(Integer::intValue).toArray());
         Launcher.LaunchSpec spec = new Launcher.LaunchSpec(service.name(), instance, service.launch().argv(), environment,
                 c.workdir() == null ? null : java.nio.file.Path.of(new String(c.workdir(), java.nio.charset.StandardCharsets.UTF_8)),
-                c.user() == null ? null : c.user().spec(), new LaunchFds(numbers, lent.stream().mapToInt(Integer::intValue).toArray()));
-        launches.put(ticket, new Launch(service, channel, ours, env));
+                c.user() == null ? null : c.user().spec(), handed);
+        launches.put(ticket, new Launch(service, channel, ours, handed, env));
         Duration timeout = service.launch().timeout();
         CompletableFuture<Void> deadline = new CompletableFuture<Void>().orTimeout(timeout.plus(LAUNCH_GRACE).toNanos(),
                 TimeUnit.NANOSECONDS);
@@ -629,6 +638,11 @@ public final class Supervisor implements Effects {
     // ---- processes for others ---------------------------------------------------------------
 
     private void spawnFor(Event.SpawnFor f) {
+        if (!f.spec().handovers().isEmpty() && supervision.phase() != Supervision.Phase.RUNNING) {
+            // a linked child (a preloader) is for running services: started now, it would only be stopped again
+            f.started().completeExceptionally(new IllegalStateException("kinesin is shutting down; nothing more is started"));
+            return;
+        }
         int pid;
         SpawnSpec spec = f.spec();
         List<Integer> pipeEnds = new ArrayList<>(2);

@@ -55,4 +55,26 @@ class SeqpacketTest {
             Fds.close(pair[0]);
         }
     }
+
+    @Test
+    void aSendWaitsForRoomAtMostItsTimeoutAndThenSaysNo() {
+        int[] pair = Sockets.seqpacketPair();
+        try {
+            byte[] big = new byte[60 * 1024];
+            int sent = 0;
+            while (Sockets.sendMessage(pair[0], big, new int[0], 20)) { // nobody reads: the buffer fills
+                sent++;
+                assertThat(sent).as("a socket buffer is bounded").isLessThan(10_000);
+            }
+            assertThat(sent).isPositive();
+            long t0 = System.nanoTime();
+            assertThat(Sockets.sendMessage(pair[0], big, new int[0], 100)).isFalse();
+            assertThat(System.nanoTime() - t0).as("it waited for room").isGreaterThanOrEqualTo(90_000_000L);
+            assertThat(Sockets.receiveMessage(pair[1], 64 * 1024, 1000)).isInstanceOf(Sockets.Received.Message.class);
+            assertThat(Sockets.sendMessage(pair[0], big, new int[0], 1000)).as("room again once one is read").isTrue();
+        } finally {
+            Fds.close(pair[0]);
+            Fds.close(pair[1]);
+        }
+    }
 }
