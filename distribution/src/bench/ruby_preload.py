@@ -77,6 +77,7 @@ def main():
     ap.add_argument("--rows", type=int, default=600_000)
     ap.add_argument("kinesin")
     a = ap.parse_args()
+    a.kinesin = os.path.abspath(a.kinesin)  # it runs from its own work dir
     work = tempfile.mkdtemp(prefix="kinesin-rbench-")
     with open(os.path.join(work, "app.rb"), "w") as f:
         f.write(APP)
