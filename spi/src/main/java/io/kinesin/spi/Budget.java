@@ -34,6 +34,11 @@ public final class Budget {
         return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), leftNanos()));
     }
 
+    /** What is left in whole milliseconds, at least 1 (0 means "no timeout" to a socket). */
+    public int leftMillis() {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(leftNanos())));
+    }
+
     /** The failure's text when the budget ran out. */
     public String spent() {
         return "no answer within " + total.toMillis() + "ms";
@@ -45,6 +50,11 @@ public final class Budget {
      * @throws ExecutionException with the stage's own failure as its cause
      */
     public <T> T await(CompletionStage<T> stage) throws ExecutionException, TimeoutException, InterruptedException {
+        return future(stage).get(leftNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** A CompletableFuture of any stage (a stage need not support toCompletableFuture), its failure unwrapped. */
+    public static <T> CompletableFuture<T> future(CompletionStage<T> stage) {
         CompletableFuture<T> f = new CompletableFuture<>();
         stage.whenComplete((value, failure) -> {
             if (failure == null) {
@@ -53,6 +63,6 @@ public final class Budget {
                 f.completeExceptionally(failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
             }
         });
-        return f.get(leftNanos(), TimeUnit.NANOSECONDS);
+        return f;
     }
 }

@@ -101,16 +101,24 @@ class LaunchRulesTest {
         assertThat(w.supervision.phase()).isEqualTo(Supervision.Phase.RUNNING);
     }
 
-    @Test
-    void aNewInstanceThatDiesBeforeItIsReadyEndsTheRollAndTheRestKeepTheOldCode() {
+    /** Two acking workers, both ready; then kinesin restart rails, and the first old one dies of its TERM: its pids. */
+    private int[] rollingTwoAckingWorkers() {
         w.supervise(plan(FIRST_FAILURE, service("rails").launched().replicas(2).restart(RestartPolicy.ALWAYS)
                 .ready(new Readiness(Readiness.Protocol.ACK, Duration.ofSeconds(20), Duration.ZERO, 0, null)))).start();
-        int old0 = w.launched("rails", 0);
-        w.notice("rails", 0, new Notice.Ready());
-        int old1 = w.launched("rails", 1);
-        w.notice("rails", 1, new Notice.Ready());
+        int[] old = new int[2];
+        for (int k = 0; k < 2; k++) {
+            old[k] = w.launched("rails", k);
+            w.notice("rails", k, new Notice.Ready());
+        }
         w.supervision.order(new Order.Restart(Order.Target.parse("rails")), answers::add);
-        w.kill(old0, Signal.TERM);
+        w.kill(old[0], Signal.TERM);
+        return old;
+    }
+
+    @Test
+    void aNewInstanceThatDiesBeforeItIsReadyEndsTheRollAndTheRestKeepTheOldCode() {
+        int[] old = rollingTwoAckingWorkers();
+        int old1 = old[1];
         int new0 = w.launched("rails", 0);
         w.exit(new0, 1);
         assertThat(answers).hasSize(1);
@@ -155,14 +163,8 @@ class LaunchRulesTest {
 
     @Test
     void anOperatorsOrderForTheInstanceARollWaitsOnEndsTheRollAndASecondRestartWaitsForTheFirst() {
-        w.supervise(plan(FIRST_FAILURE, service("rails").launched().replicas(2).restart(RestartPolicy.ALWAYS)
-                .ready(new Readiness(Readiness.Protocol.ACK, Duration.ofSeconds(20), Duration.ZERO, 0, null)))).start();
-        int old0 = w.launched("rails", 0);
-        w.notice("rails", 0, new Notice.Ready());
-        int old1 = w.launched("rails", 1);
-        w.notice("rails", 1, new Notice.Ready());
-        w.supervision.order(new Order.Restart(Order.Target.parse("rails")), answers::add);
-        w.kill(old0, Signal.TERM);
+        int[] old = rollingTwoAckingWorkers();
+        int old1 = old[1];
         w.launched("rails", 0); // the new web.0, not ready yet
         List<Order.Answer> second = new ArrayList<>();
         w.supervision.order(new Order.Restart(Order.Target.parse("rails")), second::add);

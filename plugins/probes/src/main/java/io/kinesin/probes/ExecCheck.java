@@ -1,5 +1,6 @@
 package io.kinesin.probes;
 
+import io.kinesin.spi.Budget;
 import io.kinesin.spi.ExitStatus;
 import io.kinesin.spi.HealthCheck;
 import io.kinesin.spi.Signal;
@@ -29,8 +30,8 @@ final class ExecCheck implements HealthCheck {
 
     @Override
     public Result check(Target target, Duration deadline) throws InterruptedException {
-        Deadline d = Deadline.start(deadline);
-        CompletableFuture<Spawner.Child> started = Deadline.future(
+        Budget d = new Budget(deadline);
+        CompletableFuture<Spawner.Child> started = Budget.future(
                 spawner.spawn(new Spawner.Command(argv, target.environment(), null, target.user(), null, deadline)));
         Spawner.Child child;
         try {
@@ -42,14 +43,14 @@ final class ExecCheck implements HealthCheck {
             if (e instanceof InterruptedException interrupted) {
                 throw interrupted;
             }
-            return Result.fail(d.missed() + " (not started)");
+            return Result.fail(d.spent() + " (not started)");
         }
         try {
             ExitStatus status = d.await(child.exit());
             return status.success() ? Result.pass(Detail.of(status)) : Result.fail(Detail.of(status));
         } catch (TimeoutException e) {
             child.signal(Signal.KILL);
-            return Result.fail(d.missed() + " (killed)");
+            return Result.fail(d.spent() + " (killed)");
         } catch (InterruptedException e) {
             child.signal(Signal.KILL);
             throw e;

@@ -1,5 +1,6 @@
 package io.kinesin.probes;
 
+import io.kinesin.spi.Budget;
 import io.kinesin.spi.HealthCheck;
 
 import java.net.ConnectException;
@@ -43,7 +44,7 @@ final class HttpCheck implements HealthCheck {
 
     @Override
     public Result check(Target target, Duration deadline) throws InterruptedException {
-        Deadline d = Deadline.start(deadline);
+        Budget d = new Budget(deadline);
         CompletableFuture<Integer> status = new CompletableFuture<>();
         CompletableFuture<HttpResponse<Void>> exchange = client(deadline).sendAsync(config.request(deadline), info -> {
             status.complete(info.statusCode());
@@ -60,7 +61,7 @@ final class HttpCheck implements HealthCheck {
             return code >= 200 && code < 400 ? Result.pass(Integer.toString(code)) : Result.fail(Integer.toString(code));
         } catch (TimeoutException e) {
             exchange.cancel(true);
-            return Result.fail(d.missed());
+            return Result.fail(d.spent());
         } catch (ExecutionException e) {
             return Result.fail(describe(e.getCause(), d));
         } catch (InterruptedException e) {
@@ -115,9 +116,9 @@ final class HttpCheck implements HealthCheck {
         return client;
     }
 
-    private static void drain(CompletableFuture<HttpResponse<Void>> exchange, Deadline d) throws InterruptedException {
+    private static void drain(CompletableFuture<HttpResponse<Void>> exchange, Budget d) throws InterruptedException {
         try {
-            exchange.get(d.remainingNanos(), TimeUnit.NANOSECONDS);
+            exchange.get(d.leftNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             exchange.cancel(true);
         } catch (ExecutionException e) {
@@ -125,10 +126,10 @@ final class HttpCheck implements HealthCheck {
         }
     }
 
-    private static String describe(Throwable failure, Deadline d) {
+    private static String describe(Throwable failure, Budget d) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof HttpTimeoutException) {
-                return d.missed();
+                return d.spent();
             }
             if (t instanceof ConnectException && (t.getMessage() == null || t.getMessage().contains("refused"))) {
                 // the JDK's client retries a refused connect once and reports only that the retry's

@@ -1,5 +1,6 @@
 package io.kinesin.probes;
 
+import io.kinesin.spi.Budget;
 import io.kinesin.spi.HealthCheck;
 
 import java.io.IOException;
@@ -31,26 +32,26 @@ final class TcpCheck implements HealthCheck {
 
     @Override
     public Result check(Target target, Duration deadline) throws InterruptedException {
-        Deadline d = Deadline.start(deadline);
+        Budget d = new Budget(deadline);
         InetAddress address;
         try {
             address = resolve(d);
         } catch (TimeoutException e) {
-            return Result.fail(d.missed() + " (looking up " + host + ")");
+            return Result.fail(d.spent() + " (looking up " + host + ")");
         } catch (ExecutionException e) {
             return Result.fail(e.getCause() instanceof UnknownHostException ? "unknown host " + host : Detail.of(e.getCause()));
         }
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(address, port), d.remainingMillis());
+            socket.connect(new InetSocketAddress(address, port), d.leftMillis());
             return Result.pass("connected");
         } catch (SocketTimeoutException e) {
-            return Result.fail(d.missed());
+            return Result.fail(d.spent());
         } catch (IOException e) {
             return Result.fail(Detail.of(e));
         }
     }
 
-    private InetAddress resolve(Deadline d) throws TimeoutException, ExecutionException, InterruptedException {
+    private InetAddress resolve(Budget d) throws TimeoutException, ExecutionException, InterruptedException {
         if (host.isEmpty()) {
             return InetAddress.getLoopbackAddress();
         }
