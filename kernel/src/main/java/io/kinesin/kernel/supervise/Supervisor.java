@@ -402,7 +402,8 @@ public final class Supervisor implements Effects {
             launch.decided = true;
             launch.took = supervision.onLaunched(l.ticket(), pid, error, gone != null) && pid > 0;
             adopted = launch.took;
-        } else if (pid > 0 && gone == null) {
+        }
+        if (pid > 0 && !launch.took && gone == null) {
             // it came after the deadline, or after the instance moved on: nobody's process
             log.warn("a launched process nobody waits for any more; killing it", "service", l.ticket().service,
                     "instance", l.ticket().instance, "pid", pid);
