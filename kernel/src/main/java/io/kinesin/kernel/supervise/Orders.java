@@ -175,6 +175,13 @@ final class Orders {
                     abort(r, i.name() + " " + text);
                 }
             });
+            if (i.rolling == r && i.underway == null && !i.state().hasProcess()) {
+                // released but waiting for its dependencies: it starts from the new code when they allow
+                i.rolling = null;
+                r.waiting = null;
+                line.say(true, "not started yet: waiting for its dependencies; it starts from the new code");
+                continue;
+            }
             return;
         }
         reloading.remove(r.targets.getFirst().service.name());
