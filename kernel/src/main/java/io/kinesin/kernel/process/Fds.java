@@ -47,9 +47,25 @@ public final class Fds {
         return open(path, Libc.Io.O_WRONLY | Libc.Io.O_CREAT | Libc.Io.O_APPEND);
     }
 
-    /** Opens a file to read (close-on-exec). */
+    /**
+     * Opens a file to read (close-on-exec) without waiting: a FIFO with no writer yet would
+     * block open(2), so it is opened non-blocking, then made blocking again for its reader.
+     */
     public static int openRead(byte[] path) {
-        return open(path, Libc.Io.O_RDONLY);
+        int fd = open(path, Libc.Io.O_RDONLY | Libc.Io.O_NONBLOCK);
+        try {
+            MemorySegment state = CALL_STATE.get();
+            if ((int) Libc.Pipes.FCNTL.invokeExact(state, fd, Libc.Pipes.F_SETFL, 0) != 0) {
+                throw new NativeException("fcntl F_SETFL", Libc.errno(state));
+            }
+            return fd;
+        } catch (NativeException e) {
+            close(fd);
+            throw e;
+        } catch (Throwable t) {
+            close(fd);
+            throw Libc.rethrow(t);
+        }
     }
 
     /** Opens {@code /dev/null} to write (close-on-exec). */

@@ -194,6 +194,7 @@ final class Libc {
         static final int O_RDWR = 2;
         static final int O_CREAT = 0100;
         static final int O_APPEND = 02000;
+        static final int O_NONBLOCK = 04000;
         static final int O_CLOEXEC = 02000000;
         static final int EFD_CLOEXEC = 02000000;
         static final int EFD_NONBLOCK = 04000;
@@ -238,6 +239,7 @@ final class Libc {
     static final class Pipes {
         static final MethodHandle FCNTL = LINKER.downcallHandle(symbol("fcntl").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+        static final int F_SETFL = 4;
         static final int F_SETPIPE_SZ = 1031;
         static final int F_GETPIPE_SZ = 1032;
 

@@ -178,4 +178,22 @@ class FdsTest {
             Fds.close(pipe[1]);
         }
     }
+
+    @Test
+    void aFifoWithNoWriterYetOpensForReadingAtOnceAndReadsBlockingAfterwards(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("in");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
+        CompletableFuture<Integer> opened = CompletableFuture.supplyAsync(() -> Fds.openRead(fifo.toString().getBytes(StandardCharsets.UTF_8)));
+        int fd = opened.get(10, TimeUnit.SECONDS); // a blocking open would wait for a writer that never comes
+        try {
+            String flags = Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd)).stream()
+                    .filter(l -> l.startsWith("flags:")).findFirst().orElseThrow();
+            int octal = Integer.parseInt(flags.substring(6).strip(), 8);
+            assertThat(octal & 04000).as("O_NONBLOCK cleared for its reader: %s", flags).isZero();
+            assertThat(octal & 02000000).as("close-on-exec: %s", flags).isNotZero();
+        } finally {
+            Fds.close(fd);
+        }
+    }
 }
