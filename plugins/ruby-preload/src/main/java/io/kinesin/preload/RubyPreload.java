@@ -13,12 +13,14 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A service's {@code ruby-preload} launcher: keeps one preloader, started by the first launch
  * (which brings the environment, workdir and user it runs with), and asks it for a worker per
- * launch. A preloader found dead (the kernel reaped it) is replaced by the next launch;
- * workers already running are kinesin's children and are not touched.
+ * launch. A preloader that dies is replaced at once ({@link #died}), or, if it died right
+ * after its start, by the next launch; workers already running are kinesin's children and are
+ * not touched.
  *
- * <p>Threads: the kernel's. Launches of one service take turns on the link (one request and
- * its reply at a time); each call, the wait for its turn included, is bounded by
- * {@code timeout}. Each stage is complete when the method returns: the launcher has no thread.
+ * <p>Threads: the kernel's (launches and reloads on its launch threads, a preloader's death on
+ * its callback thread). Launches of one service take turns on the link (one request and its
+ * reply at a time); each call, the wait for its turn included, is bounded by {@code timeout}.
+ * Each stage is complete when the method returns: the launcher has no thread.
  */
 final class RubyPreload implements Launcher {
 
