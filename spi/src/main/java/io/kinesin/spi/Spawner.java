@@ -46,6 +46,30 @@ public interface Spawner {
         /** A process that lives as long as kinesin (a preloader): no timeout. */
         public static final Duration NO_TIMEOUT = Duration.ofSeconds(Long.MAX_VALUE);
 
+        /**
+         * A plugin's {@code command:} setting as a config record's compact constructor checks it:
+         * a list of arguments, the first the program (a string is one program, as Jackson's
+         * {@code ACCEPT_SINGLE_VALUE_AS_ARRAY} reads it).
+         *
+         * @param example a whole {@code command: [...]} line for the error when it is missing
+         * @return an immutable copy
+         * @throws IllegalArgumentException naming {@code command:} and the fix
+         */
+        public static List<String> checkedArgv(List<String> command, String example) {
+            if (command == null || command.isEmpty()) {
+                throw new IllegalArgumentException("command: required: the program to run and its arguments, e.g. " + example);
+            }
+            for (int i = 0; i < command.size(); i++) {
+                if (command.get(i) == null) {
+                    throw new IllegalArgumentException("command: item " + i + " is null; quote it as a string");
+                }
+            }
+            if (command.getFirst().isBlank()) {
+                throw new IllegalArgumentException("command: the program name (the first item) is empty");
+            }
+            return List.copyOf(command);
+        }
+
         public Command {
             argv = List.copyOf(argv);
             environment = Map.copyOf(environment);

@@ -1,10 +1,10 @@
 package io.kinesin.hooks;
 
+import io.kinesin.spi.Spawner;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,19 +30,7 @@ public record ExecHookConfig(
         @JsonProperty("timeout") Duration timeout) {
 
     public ExecHookConfig {
-        if (command == null || command.isEmpty()) {
-            throw new IllegalArgumentException("command: required: the program to run and its arguments, "
-                    + "e.g. command: [/usr/local/bin/alert, --channel, ops]; the facts are in its environment (KINESIN_*)");
-        }
-        for (int i = 0; i < command.size(); i++) {
-            if (command.get(i) == null) {
-                throw new IllegalArgumentException("command: item " + i + " is null; quote it as a string");
-            }
-        }
-        if (command.getFirst().isBlank()) {
-            throw new IllegalArgumentException("command: the program name (the first item) is empty");
-        }
-        command = List.copyOf(new ArrayList<>(command));
+        command = Spawner.Command.checkedArgv(command, "command: [/usr/local/bin/alert, --channel, ops]; the facts are in its environment (KINESIN_*)");
         Map<String, String> copy = new LinkedHashMap<>();
         if (env != null) {
             env.forEach((name, value) -> {

@@ -1,9 +1,9 @@
 package io.kinesin.probes;
 
+import io.kinesin.spi.Spawner;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,18 +20,6 @@ public record ExecCheckConfig(
         @JsonProperty("command") @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> command) {
 
     public ExecCheckConfig {
-        if (command == null || command.isEmpty()) {
-            throw new IllegalArgumentException("command: required: the program to run and its arguments, "
-                    + "e.g. command: [/usr/local/bin/healthy, --quick]; exit 0 passes");
-        }
-        for (int i = 0; i < command.size(); i++) {
-            if (command.get(i) == null) {
-                throw new IllegalArgumentException("command: item " + i + " is null; quote it as a string");
-            }
-        }
-        if (command.getFirst().isBlank()) {
-            throw new IllegalArgumentException("command: the program name (the first item) is empty");
-        }
-        command = List.copyOf(new ArrayList<>(command));
+        command = Spawner.Command.checkedArgv(command, "command: [/usr/local/bin/healthy, --quick]; exit 0 passes");
     }
 }
