@@ -34,11 +34,7 @@ public final class Accounts {
 
     /** kinesin's own effective uid. */
     public static int effectiveUid() {
-        try {
-            return (int) Libc.Users.GETEUID.invokeExact();
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
+        return (int) Libc.call(Libc.Users.GETEUID);
     }
 
     /**
@@ -87,10 +83,6 @@ public final class Accounts {
                 account = new Account(account.name(), account.uid(), gid, account.groups());
             }
             return account;
-        } catch (IllegalArgumentException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -106,13 +98,14 @@ public final class Accounts {
     }
 
     /** The account by name (uid ignored) or by uid (name null); null if there is none. */
-    private static Account passwd(Arena arena, String name, int uid) throws Throwable {
+    private static Account passwd(Arena arena, String name, int uid) {
         MemorySegment pwd = arena.allocate(Libc.Users.PASSWD_BYTES, 8);
         MemorySegment buf = arena.allocate(BUFFER);
         MemorySegment result = arena.allocate(ADDRESS);
-        int r = name != null
-                ? (int) Libc.Users.GETPWNAM_R.invokeExact(Libc.cString(arena, name.getBytes(StandardCharsets.UTF_8)), pwd, buf, (long) BUFFER, result)
-                : (int) Libc.Users.GETPWUID_R.invokeExact(uid, pwd, buf, (long) BUFFER, result);
+        int r = (int) (name != null
+                ? Libc.call(Libc.Users.GETPWNAM_R, Libc.cString(arena, name.getBytes(StandardCharsets.UTF_8)).address(),
+                        pwd.address(), buf.address(), BUFFER, result.address())
+                : Libc.call(Libc.Users.GETPWUID_R, uid, pwd.address(), buf.address(), BUFFER, result.address()));
         if (r != 0) {
             throw new NativeException(name != null ? "getpwnam_r(" + name + ")" : "getpwuid_r(" + uid + ")", r);
         }
@@ -125,14 +118,14 @@ public final class Accounts {
         return new Account(user, theUid, gid, groupList(arena, user, gid));
     }
 
-    private static List<Integer> groupList(Arena arena, String user, int gid) throws Throwable {
+    private static List<Integer> groupList(Arena arena, String user, int gid) {
         MemorySegment cUser = Libc.cString(arena, user.getBytes(StandardCharsets.UTF_8));
         MemorySegment count = arena.allocate(JAVA_INT);
         int n = 64;
         while (true) {
             MemorySegment groups = arena.allocate(JAVA_INT, n);
             count.set(JAVA_INT, 0, n);
-            int r = (int) Libc.Users.GETGROUPLIST.invokeExact(cUser, gid, groups, count);
+            int r = (int) Libc.call(Libc.Users.GETGROUPLIST, cUser.address(), gid, groups.address(), count.address());
             if (r >= 0) {
                 List<Integer> out = new ArrayList<>(r);
                 for (int i = 0; i < r; i++) {
@@ -144,11 +137,12 @@ public final class Accounts {
         }
     }
 
-    private static Integer groupId(Arena arena, String name) throws Throwable {
+    private static Integer groupId(Arena arena, String name) {
         MemorySegment grp = arena.allocate(Libc.Users.GROUP_BYTES, 8);
         MemorySegment buf = arena.allocate(BUFFER);
         MemorySegment result = arena.allocate(ADDRESS);
-        int r = (int) Libc.Users.GETGRNAM_R.invokeExact(Libc.cString(arena, name.getBytes(StandardCharsets.UTF_8)), grp, buf, (long) BUFFER, result);
+        int r = (int) Libc.call(Libc.Users.GETGRNAM_R, Libc.cString(arena, name.getBytes(StandardCharsets.UTF_8)).address(),
+                grp.address(), buf.address(), BUFFER, result.address());
         if (r != 0) {
             throw new NativeException("getgrnam_r(" + name + ")", r);
         }

@@ -1,14 +1,9 @@
 package io.kinesin.kernel.process;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * The name and text of an errno value: {@code ENOENT}, "No such file or directory". glibc 2.32+
@@ -18,7 +13,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 public final class Errno {
 
-    private static final FunctionDescriptor INT_TO_STRING = FunctionDescriptor.of(ADDRESS, JAVA_INT);
     private static final Errno LIBC = new Errno(Libc::symbol);
 
     /** Linux's numbers, the same on x86_64 and aarch64. */
@@ -31,15 +25,15 @@ public final class Errno {
             98, "EADDRINUSE", 99, "EADDRNOTAVAIL", 101, "ENETUNREACH", 104, "ECONNRESET", 110, "ETIMEDOUT",
             111, "ECONNREFUSED", 113, "EHOSTUNREACH");
 
-    private final MethodHandle name;
-    private final MethodHandle description;
-    private final MethodHandle strerror;
+    private final MemorySegment name;
+    private final MemorySegment description;
+    private final MemorySegment strerror;
 
-    /** Binds what {@code lookup} finds (a test hands in an older glibc's). */
+    /** Uses what {@code lookup} finds (a test hands in an older glibc's). */
     Errno(Function<String, Optional<MemorySegment>> lookup) {
-        this.name = bind(lookup, "strerrorname_np");
-        this.description = bind(lookup, "strerrordesc_np");
-        this.strerror = bind(lookup, "strerror");
+        this.name = lookup.apply("strerrorname_np").orElse(null);
+        this.description = lookup.apply("strerrordesc_np").orElse(null);
+        this.strerror = lookup.apply("strerror").orElse(null);
     }
 
     /** {@code ENOENT}, or {@code errno 4242} for a value glibc does not know. */
@@ -67,19 +61,12 @@ public final class Errno {
         return s != null ? s : "Unknown error " + errno;
     }
 
-    private static MethodHandle bind(Function<String, Optional<MemorySegment>> lookup, String symbol) {
-        return lookup.apply(symbol).map(s -> Libc.LINKER.downcallHandle(s, INT_TO_STRING)).orElse(null);
-    }
-
-    private static String call(MethodHandle fn, int errno) {
+    /** A {@code const char *f(int errnum)}'s string, or null. */
+    private static String call(MemorySegment fn, int errno) {
         if (fn == null) {
             return null;
         }
-        try {
-            MemorySegment p = (MemorySegment) fn.invokeExact(errno);
-            return p.equals(MemorySegment.NULL) ? null : p.reinterpret(256).getString(0);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
+        long p = Libc.call(fn, errno);
+        return p == 0 ? null : MemorySegment.ofAddress(p).reinterpret(256).getString(0);
     }
 }

@@ -11,8 +11,6 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class Fds {
 
     private static final int EPIPE = 32;
-    private static final ThreadLocal<MemorySegment> CALL_STATE =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Libc.CALL_STATE));
     private static final ThreadLocal<MemorySegment> POLLFD =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Poller.POLLFD_BYTES, 8));
 
@@ -29,16 +27,10 @@ public final class Fds {
     public static int[] pipe() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            MemorySegment state = CALL_STATE.get();
-            int r = (int) Libc.Io.PIPE2.invokeExact(state, fds, Libc.Io.O_CLOEXEC);
-            if (r != 0) {
-                throw new NativeException("pipe2", Libc.errno(state));
+            if ((int) Libc.call(Libc.Io.PIPE2, fds.address(), Libc.Io.O_CLOEXEC) != 0) {
+                throw new NativeException("pipe2", Libc.errno());
             }
             return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -53,19 +45,12 @@ public final class Fds {
      */
     public static int openRead(byte[] path) {
         int fd = open(path, Libc.Io.O_RDONLY | Libc.Io.O_NONBLOCK);
-        try {
-            MemorySegment state = CALL_STATE.get();
-            if ((int) Libc.Pipes.FCNTL.invokeExact(state, fd, Libc.Pipes.F_SETFL, 0) != 0) {
-                throw new NativeException("fcntl F_SETFL", Libc.errno(state));
-            }
-            return fd;
-        } catch (NativeException e) {
+        if ((int) Libc.call(Libc.Pipes.FCNTL, fd, Libc.Pipes.F_SETFL, 0) != 0) {
+            NativeException e = new NativeException("fcntl F_SETFL", Libc.errno());
             close(fd);
             throw e;
-        } catch (Throwable t) {
-            close(fd);
-            throw Libc.rethrow(t);
         }
+        return fd;
     }
 
     /** Opens {@code /dev/null} to write (close-on-exec). */
@@ -75,33 +60,20 @@ public final class Fds {
 
     private static int open(byte[] path, int flags) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = CALL_STATE.get();
-            int fd = (int) Libc.Io.OPEN.invokeExact(state, Libc.cString(arena, path), flags | Libc.Io.O_CLOEXEC, 0644);
+            int fd = (int) Libc.call(Libc.Io.OPEN, Libc.cString(arena, path).address(), flags | Libc.Io.O_CLOEXEC, 0644);
             if (fd < 0) {
-                throw new NativeException("open " + new String(path, java.nio.charset.StandardCharsets.UTF_8), Libc.errno(state));
+                throw new NativeException("open " + new String(path, java.nio.charset.StandardCharsets.UTF_8), Libc.errno());
             }
             return fd;
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
     public static void close(int fd) {
-        try {
-            int ignored = (int) Libc.Io.CLOSE.invokeExact(CALL_STATE.get(), fd);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
+        Libc.call(Libc.Io.CLOSE, fd);
     }
 
     public static boolean isTerminal(int fd) {
-        try {
-            return (int) Libc.Tty.ISATTY.invokeExact(fd) == 1;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
+        return (int) Libc.call(Libc.Tty.ISATTY, fd) == 1;
     }
 
     /**
@@ -112,20 +84,14 @@ public final class Fds {
      */
     public static void writeFully(int fd, byte[] data, int length, MemorySegment scratch) {
         int done = 0;
-        MemorySegment state = CALL_STATE.get();
         while (done < length) {
             int chunk = (int) Math.min(length - done, scratch.byteSize());
             MemorySegment.copy(data, done, scratch, ValueLayout.JAVA_BYTE, 0, chunk);
             int sent = 0;
             while (sent < chunk) {
-                long n;
-                try {
-                    n = (long) Libc.Io.WRITE.invokeExact(state, fd, scratch.asSlice(sent), (long) (chunk - sent));
-                } catch (Throwable t) {
-                    throw Libc.rethrow(t);
-                }
+                long n = Libc.call(Libc.Io.WRITE, fd, scratch.address() + sent, chunk - sent);
                 if (n < 0) {
-                    int errno = Libc.errno(state);
+                    int errno = Libc.errno();
                     if (errno == Libc.EINTR) {
                         continue;
                     }
@@ -146,18 +112,12 @@ public final class Fds {
      */
     public static int write(int fd, byte[] data, int offset, int length, MemorySegment scratch) {
         MemorySegment.copy(data, offset, scratch, ValueLayout.JAVA_BYTE, 0, length);
-        MemorySegment state = CALL_STATE.get();
         while (true) {
-            long n;
-            try {
-                n = (long) Libc.Io.WRITE.invokeExact(state, fd, scratch, (long) length);
-            } catch (Throwable t) {
-                throw Libc.rethrow(t);
-            }
+            long n = Libc.call(Libc.Io.WRITE, fd, scratch.address(), length);
             if (n >= 0) {
                 return (int) n;
             }
-            int errno = Libc.errno(state);
+            int errno = Libc.errno();
             if (errno == Libc.EAGAIN) {
                 return WOULD_BLOCK;
             }
@@ -182,14 +142,7 @@ public final class Fds {
         pollfd.set(JAVA_INT, 0, fd);
         pollfd.set(JAVA_SHORT, 4, Poller.WRITABLE);
         pollfd.set(JAVA_SHORT, 6, (short) 0);
-        MemorySegment state = CALL_STATE.get();
-        int r;
-        try {
-            r = (int) Libc.Io.POLL.invokeExact(state, pollfd, 1L, timeoutMillis);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
-        return r > 0; // on EINTR or ENOMEM, no: the caller's next poll asks again
+        return (int) Libc.call(Libc.Io.POLL, pollfd.address(), 1, timeoutMillis) > 0; // on EINTR or ENOMEM, no: the caller's next poll asks again
     }
 
     /**
@@ -199,13 +152,7 @@ public final class Fds {
      * @return the pipe's size now, or -1 if it was refused
      */
     public static int setPipeSize(int fd, int bytes) {
-        MemorySegment state = CALL_STATE.get();
-        try {
-            int r = (int) Libc.Pipes.FCNTL.invokeExact(state, fd, Libc.Pipes.F_SETPIPE_SZ, bytes);
-            return r;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
+        return (int) Libc.call(Libc.Pipes.FCNTL, fd, Libc.Pipes.F_SETPIPE_SZ, bytes);
     }
 
     /** Whether a write failed because nobody reads the other end any more. */

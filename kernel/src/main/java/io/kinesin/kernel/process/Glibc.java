@@ -23,8 +23,8 @@ public final class Glibc {
     public static final String MINIMUM = "2.29";
 
     /**
-     * Every function kinesin binds without a fallback ({@link Libc#bind} refuses others). All
-     * but the last are in every glibc a JDK 25 runs on.
+     * Every function kinesin calls without a fallback ({@link Libc#function} refuses others).
+     * All but {@code posix_spawn_file_actions_addchdir_np} are in every glibc a JDK 25 runs on.
      */
     static final List<String> REQUIRED = List.of(
             "getpid", "getpgrp", "getsid", "kill", "waitpid", "prctl", "sigaction", "sigemptyset",
@@ -34,7 +34,7 @@ public final class Glibc {
             "posix_spawn_file_actions_init", "posix_spawn_file_actions_destroy", "posix_spawn_file_actions_adddup2",
             "posix_spawn_file_actions_addopen", "posix_spawn_file_actions_addclose",
             "isatty", "tcgetpgrp", "tcsetpgrp",
-            "pipe2", "read", "write", "close", "poll", "eventfd", "open",
+            "pipe2", "read", "write", "close", "poll", "eventfd", "open", "fcntl",
             "getpwnam_r", "getpwuid_r", "getgrnam_r", "getgrouplist", "geteuid",
             "posix_spawn_file_actions_addchdir_np",
             "socket", "socketpair", "bind", "setsockopt", "recvmsg", "sendmsg");

@@ -15,7 +15,6 @@ import java.util.Optional;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The glibc calls kinesin makes, bound with the FFM API (Java 22+). Nothing outside this
@@ -27,15 +26,34 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * 9 MB less RSS, and needs no native stub extracted into {@code /tmp} (which fails on a
  * read-only or noexec {@code /tmp}, common in hardened containers).
  *
- * <p>Handles are grouped in holder classes so a mode links only what it calls.
+ * <p>Every function is called through one downcall shape, {@link #call}: its address, six
+ * 64-bit integer arguments, a 64-bit result, errno captured. Each distinct
+ * {@code FunctionDescriptor} costs a {@code DowncallStub} class and about ten lambda forms
+ * spun at run time (6-7 ms each at start-up, which the JDK 25 AOT cache cannot hold): with
+ * one shape, {@code kinesin -- /bin/true} spins one set instead of 19. This is sound on the
+ * ABIs kinesin runs on (Linux x86_64 System V and aarch64 AAPCS64): integer and pointer
+ * arguments of any C width travel in the same general registers, in order; a callee reads
+ * only the low bits of a narrower parameter (Java widens an int by sign extension, as C's
+ * promotion would) and never looks at registers past its own parameters; an {@code int}
+ * result is the low 32 bits of the register, so callers cast it. The variadic ones
+ * ({@code open}, {@code fcntl}, {@code prctl}) take their integer arguments in the same
+ * registers, and on x86_64 the linker always sets {@code %al} (vector registers used: none),
+ * which a variadic callee reads. Only the log pump's read into a Java array has a shape of its
+ * own ({@link HeapIo}): a heap segment cannot be passed as an address.
+ *
+ * <p>Symbols are grouped in holder classes, looked up when a mode first needs them.
  */
 final class Libc {
 
     static final Linker LINKER = Linker.nativeLinker();
     static final SymbolLookup LIBC = LINKER.defaultLookup();
-    static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final MethodHandle CALL = LINKER.downcallHandle(
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.captureCallState("errno"));
+    /** Each thread's errno after its last {@link #call}. */
+    private static final ThreadLocal<MemorySegment> STATE = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
 
     // errno values used by name (Linux, all architectures kinesin runs on)
     static final int EPERM = 1;
@@ -57,35 +75,62 @@ final class Libc {
     }
 
     /** A function kinesin cannot do without: it must be listed in {@link Glibc#REQUIRED}, checked at start-up. */
-    static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
+    static MemorySegment function(String name) {
         if (!Glibc.REQUIRED.contains(name)) {
             throw new IllegalStateException(name + " is bound as required but not listed in Glibc.REQUIRED");
         }
-        return LINKER.downcallHandle(symbol(name).orElseThrow(() -> new UnsatisfiedLinkError(Glibc.missing(name))), fd, options);
+        return symbol(name).orElseThrow(() -> new UnsatisfiedLinkError(Glibc.missing(name)));
     }
 
     /** A function newer than {@link Glibc#MINIMUM}, for a caller that has a fallback: null if this glibc lacks it. */
-    static MethodHandle optional(String name, FunctionDescriptor fd, Linker.Option... options) {
-        return symbol(name).map(s -> LINKER.downcallHandle(s, fd, options)).orElse(null);
+    static MemorySegment optional(String name) {
+        return symbol(name).orElse(null);
     }
 
     static Optional<MemorySegment> symbol(String name) {
         return LIBC.find(name);
     }
 
-    /** A function that reports failure in errno: the handle takes the call-state segment first. */
-    static MethodHandle bindErrno(String name, FunctionDescriptor fd) {
-        return bind(name, fd, CAPTURE_ERRNO);
+    /**
+     * Calls {@code fn} with integer arguments (a pointer as {@link MemorySegment#address()}, whose
+     * segment the caller keeps alive); the result as a {@code long}, cast to {@code int} for a
+     * function that returns one. {@link #errno()} then tells why it failed.
+     */
+    static long call(MemorySegment fn, long a, long b, long c, long d, long e, long f) {
+        try {
+            return (long) CALL.invokeExact(fn, STATE.get(), a, b, c, d, e, f);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
-    static FunctionDescriptor ints(int count) {
-        ValueLayout[] args = new ValueLayout[count];
-        java.util.Arrays.fill(args, JAVA_INT);
-        return FunctionDescriptor.of(JAVA_INT, args);
+    static long call(MemorySegment fn) {
+        return call(fn, 0, 0, 0, 0, 0, 0);
     }
 
-    static int errno(MemorySegment callState) {
-        return (int) ERRNO.get(callState, 0L);
+    static long call(MemorySegment fn, long a) {
+        return call(fn, a, 0, 0, 0, 0, 0);
+    }
+
+    static long call(MemorySegment fn, long a, long b) {
+        return call(fn, a, b, 0, 0, 0, 0);
+    }
+
+    static long call(MemorySegment fn, long a, long b, long c) {
+        return call(fn, a, b, c, 0, 0, 0);
+    }
+
+    static long call(MemorySegment fn, long a, long b, long c, long d) {
+        return call(fn, a, b, c, d, 0, 0);
+    }
+
+    static long call(MemorySegment fn, long a, long b, long c, long d, long e) {
+        return call(fn, a, b, c, d, e, 0);
+    }
+
+    /** The errno the calling thread's last {@link #call} left. */
+    static int errno() {
+        return (int) ERRNO.get(STATE.get(), 0L);
     }
 
     static RuntimeException rethrow(Throwable t) {
@@ -100,22 +145,21 @@ final class Libc {
 
     /** Calls kinesin makes in every mode. */
     static final class Core {
-        static final MethodHandle GETPID = bind("getpid", FunctionDescriptor.of(JAVA_INT));
-        static final MethodHandle GETPGRP = bind("getpgrp", FunctionDescriptor.of(JAVA_INT));
-        static final MethodHandle GETSID = bind("getsid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MemorySegment GETPID = function("getpid");
+        static final MemorySegment GETPGRP = function("getpgrp");
+        static final MemorySegment GETSID = function("getsid");
         /** glibc 2.30+; {@link Processes#thread()} falls back to /proc/thread-self. */
-        static final MethodHandle GETTID = optional("gettid", FunctionDescriptor.of(JAVA_INT));
-        static final MethodHandle KILL = bindErrno("kill", ints(2));
-        static final MethodHandle WAITPID = bindErrno("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle PRCTL = bindErrno("prctl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
-        static final MethodHandle SIGACTION = bindErrno("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-        static final MethodHandle SIGEMPTYSET = bind("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle SIGFILLSET = bind("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle SIGADDSET = bind("sigaddset", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MemorySegment GETTID = optional("gettid");
+        static final MemorySegment KILL = function("kill");
+        static final MemorySegment WAITPID = function("waitpid");
+        static final MemorySegment PRCTL = function("prctl");
+        static final MemorySegment SIGACTION = function("sigaction");
+        static final MemorySegment SIGEMPTYSET = function("sigemptyset");
+        static final MemorySegment SIGFILLSET = function("sigfillset");
+        static final MemorySegment SIGADDSET = function("sigaddset");
         /** Not pthread_sigmask (in libc only since glibc 2.32); glibc's sigprocmask also sets the calling thread's mask only. */
-        static final MethodHandle SIGPROCMASK = bindErrno("sigprocmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-        static final MethodHandle ACCESS = bindErrno("access", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MemorySegment SIGPROCMASK = function("sigprocmask");
+        static final MemorySegment ACCESS = function("access");
 
         private Core() {
         }
@@ -123,24 +167,21 @@ final class Libc {
 
     /** posix_spawn and its attribute/file-action setters. */
     static final class Spawn {
-        static final MethodHandle SPAWN = bind("posix_spawn",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-        static final MethodHandle ATTR_INIT = bind("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle ATTR_DESTROY = bind("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle ATTR_SETFLAGS = bind("posix_spawnattr_setflags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
-        static final MethodHandle ATTR_SETSIGMASK = bind("posix_spawnattr_setsigmask", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        static final MethodHandle ATTR_SETSIGDEFAULT = bind("posix_spawnattr_setsigdefault", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        static final MethodHandle ATTR_SETPGROUP = bind("posix_spawnattr_setpgroup", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle FA_INIT = bind("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle FA_DESTROY = bind("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle FA_ADDDUP2 = bind("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-        static final MethodHandle FA_ADDOPEN = bind("posix_spawn_file_actions_addopen",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-        static final MethodHandle FA_ADDCLOSE = bind("posix_spawn_file_actions_addclose", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle FA_ADDCHDIR = bind("posix_spawn_file_actions_addchdir_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        static final MemorySegment SPAWN = function("posix_spawn");
+        static final MemorySegment ATTR_INIT = function("posix_spawnattr_init");
+        static final MemorySegment ATTR_DESTROY = function("posix_spawnattr_destroy");
+        static final MemorySegment ATTR_SETFLAGS = function("posix_spawnattr_setflags");
+        static final MemorySegment ATTR_SETSIGMASK = function("posix_spawnattr_setsigmask");
+        static final MemorySegment ATTR_SETSIGDEFAULT = function("posix_spawnattr_setsigdefault");
+        static final MemorySegment ATTR_SETPGROUP = function("posix_spawnattr_setpgroup");
+        static final MemorySegment FA_INIT = function("posix_spawn_file_actions_init");
+        static final MemorySegment FA_DESTROY = function("posix_spawn_file_actions_destroy");
+        static final MemorySegment FA_ADDDUP2 = function("posix_spawn_file_actions_adddup2");
+        static final MemorySegment FA_ADDOPEN = function("posix_spawn_file_actions_addopen");
+        static final MemorySegment FA_ADDCLOSE = function("posix_spawn_file_actions_addclose");
+        static final MemorySegment FA_ADDCHDIR = function("posix_spawn_file_actions_addchdir_np");
         /** glibc 2.34+; older glibc closes the inherited fds one by one. */
-        static final MethodHandle FA_ADDCLOSEFROM = optional("posix_spawn_file_actions_addclosefrom_np",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MemorySegment FA_ADDCLOSEFROM = optional("posix_spawn_file_actions_addclosefrom_np");
 
         static final short SETPGROUP = 0x02;
         static final short SETSIGDEF = 0x04;
@@ -153,20 +194,20 @@ final class Libc {
         }
     }
 
-    /** Thread priority: only the HTTP endpoint links this, to run its threads below the loop's. */
+    /** Thread priority: only the HTTP endpoint uses this, to run its threads below the loop's. */
     static final class Priority {
-        static final MethodHandle SETPRIORITY = optional("setpriority", ints(3));
+        static final MemorySegment SETPRIORITY = optional("setpriority");
         static final int PRIO_PROCESS = 0;
 
         private Priority() {
         }
     }
 
-    /** Terminal (job control) calls: only the {@code --} mode on a terminal links these. */
+    /** Terminal (job control) calls: only the {@code --} mode on a terminal makes these. */
     static final class Tty {
-        static final MethodHandle ISATTY = bind("isatty", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        static final MethodHandle TCGETPGRP = bindErrno("tcgetpgrp", ints(1));
-        static final MethodHandle TCSETPGRP = bindErrno("tcsetpgrp", ints(2));
+        static final MemorySegment ISATTY = function("isatty");
+        static final MemorySegment TCGETPGRP = function("tcgetpgrp");
+        static final MemorySegment TCSETPGRP = function("tcsetpgrp");
 
         private Tty() {
         }
@@ -174,20 +215,13 @@ final class Libc {
 
     /** Pipes and fds, for the log pump. */
     static final class Io {
-        static final MethodHandle PIPE2 = bindErrno("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle READ = bindErrno("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-        /**
-         * read(2) straight into a Java array: a critical call (no thread-state change, heap
-         * memory allowed), for a read that cannot block, on a pipe that poll(2) said has data.
-         * No errno: a failure is retried with {@link #READ}.
-         */
-        static final MethodHandle READ_INTO_HEAP = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG),
-                Linker.Option.critical(true));
-        static final MethodHandle WRITE = bindErrno("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-        static final MethodHandle CLOSE = bindErrno("close", ints(1));
-        static final MethodHandle POLL = bindErrno("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        static final MethodHandle EVENTFD = bindErrno("eventfd", ints(2));
-        static final MethodHandle OPEN = bindErrno("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        static final MemorySegment PIPE2 = function("pipe2");
+        static final MemorySegment READ = function("read");
+        static final MemorySegment WRITE = function("write");
+        static final MemorySegment CLOSE = function("close");
+        static final MemorySegment POLL = function("poll");
+        static final MemorySegment EVENTFD = function("eventfd");
+        static final MemorySegment OPEN = function("open");
 
         static final int O_RDONLY = 0;
         static final int O_WRONLY = 1;
@@ -203,15 +237,28 @@ final class Libc {
         }
     }
 
-    /** Unix sockets for readiness (sd_notify, acks): linked only when a service has a readiness protocol. */
+    /** The log pump's read: the only function with a shape of its own. */
+    static final class HeapIo {
+        /**
+         * read(2) straight into a Java array: a critical call (no thread-state change, heap
+         * memory allowed), for a read that cannot block, on a pipe that poll(2) said has data.
+         * No errno: a failure is retried with {@link Io#READ}.
+         */
+        static final MethodHandle READ_INTO_HEAP = LINKER.downcallHandle(function("read"),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), Linker.Option.critical(true));
+
+        private HeapIo() {
+        }
+    }
+
+    /** Unix sockets: readiness (sd_notify, acks) and launchers' links. */
     static final class Net {
-        static final MethodHandle SOCKET = bindErrno("socket", ints(3));
-        static final MethodHandle SOCKETPAIR = bindErrno("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-        static final MethodHandle BIND = bindErrno("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle SETSOCKOPT = bindErrno("setsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle RECVMSG = bindErrno("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle SENDMSG = bindErrno("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MemorySegment SOCKET = function("socket");
+        static final MemorySegment SOCKETPAIR = function("socketpair");
+        static final MemorySegment BIND = function("bind");
+        static final MemorySegment SETSOCKOPT = function("setsockopt");
+        static final MemorySegment RECVMSG = function("recvmsg");
+        static final MemorySegment SENDMSG = function("sendmsg");
 
         static final int AF_UNIX = 1;
         static final int SOCK_STREAM = 1;
@@ -235,10 +282,9 @@ final class Libc {
         }
     }
 
-    /** Pipe sizes: linked only once a busy pipe asks for more room. */
+    /** fcntl: a FIFO made blocking again, pipe sizes. */
     static final class Pipes {
-        static final MethodHandle FCNTL = LINKER.downcallHandle(symbol("fcntl").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+        static final MemorySegment FCNTL = function("fcntl");
         static final int F_SETFL = 4;
         static final int F_SETPIPE_SZ = 1031;
         static final int F_GETPIPE_SZ = 1032;
@@ -249,11 +295,11 @@ final class Libc {
 
     /** The user database (NSS), for {@code user:}. */
     static final class Users {
-        static final MethodHandle GETPWNAM_R = bind("getpwnam_r", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-        static final MethodHandle GETPWUID_R = bind("getpwuid_r", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-        static final MethodHandle GETGRNAM_R = bind("getgrnam_r", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-        static final MethodHandle GETGROUPLIST = bind("getgrouplist", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
-        static final MethodHandle GETEUID = bind("geteuid", FunctionDescriptor.of(JAVA_INT));
+        static final MemorySegment GETPWNAM_R = function("getpwnam_r");
+        static final MemorySegment GETPWUID_R = function("getpwuid_r");
+        static final MemorySegment GETGRNAM_R = function("getgrnam_r");
+        static final MemorySegment GETGROUPLIST = function("getgrouplist");
+        static final MemorySegment GETEUID = function("geteuid");
 
         static final long PASSWD_BYTES = 48; // struct passwd on LP64
         static final long PW_UID = 16;

@@ -24,22 +24,14 @@ public final class Poller implements AutoCloseable {
     private final int wakeFd;
     private final MemorySegment wakeValue = arena.allocate(JAVA_LONG);
     private final MemorySegment readBuffer;
-    private final MemorySegment callState = arena.allocate(Libc.CALL_STATE);
     private MemorySegment pollfds;
     private short[] events;
     private int capacity;
 
     public Poller(int readBufferBytes) {
-        try {
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            wakeFd = (int) Libc.Io.EVENTFD.invokeExact(state, 0, Libc.Io.EFD_CLOEXEC | Libc.Io.EFD_NONBLOCK);
-            if (wakeFd < 0) {
-                throw new NativeException("eventfd", Libc.errno(state));
-            }
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+        wakeFd = (int) Libc.call(Libc.Io.EVENTFD, 0, Libc.Io.EFD_CLOEXEC | Libc.Io.EFD_NONBLOCK);
+        if (wakeFd < 0) {
+            throw new NativeException("eventfd", Libc.errno());
         }
         readBuffer = arena.allocate(readBufferBytes);
         ensure(16);
@@ -50,10 +42,7 @@ public final class Poller implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment one = a.allocate(JAVA_LONG);
             one.set(JAVA_LONG, 0, 1L);
-            MemorySegment state = a.allocate(Libc.CALL_STATE);
-            long ignored = (long) Libc.Io.WRITE.invokeExact(state, wakeFd, one, 8L);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            Libc.call(Libc.Io.WRITE, wakeFd, one.address(), 8);
         }
     }
 
@@ -88,14 +77,9 @@ public final class Poller implements AutoCloseable {
         pollfds.set(JAVA_INT, (long) count * POLLFD_BYTES, wakeFd);
         pollfds.set(JAVA_SHORT, (long) count * POLLFD_BYTES + 4, READABLE);
         pollfds.set(JAVA_SHORT, (long) count * POLLFD_BYTES + 6, (short) 0);
-        int r;
-        try {
-            r = (int) Libc.Io.POLL.invokeExact(callState, pollfds, (long) count + 1, timeoutMillis);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
+        int r = (int) Libc.call(Libc.Io.POLL, pollfds.address(), count + 1, timeoutMillis);
         if (r < 0) {
-            int errno = Libc.errno(callState);
+            int errno = Libc.errno();
             if (errno != Libc.EINTR) {
                 throw new NativeException("poll", errno);
             }
@@ -104,11 +88,7 @@ public final class Poller implements AutoCloseable {
             ready[i] = r > 0 && pollfds.get(JAVA_SHORT, (long) i * POLLFD_BYTES + 6) != 0;
         }
         if (r > 0 && pollfds.get(JAVA_SHORT, (long) count * POLLFD_BYTES + 6) != 0) {
-            try {
-                long ignored = (long) Libc.Io.READ.invokeExact(callState, wakeFd, wakeValue, 8L);
-            } catch (Throwable t) {
-                throw Libc.rethrow(t);
-            }
+            Libc.call(Libc.Io.READ, wakeFd, wakeValue.address(), 8);
         }
     }
 
@@ -131,16 +111,11 @@ public final class Poller implements AutoCloseable {
      */
     public int read(int fd, int max) {
         while (true) {
-            long n;
-            try {
-                n = (long) Libc.Io.READ.invokeExact(callState, fd, readBuffer, Math.min(readBuffer.byteSize(), (long) max));
-            } catch (Throwable t) {
-                throw Libc.rethrow(t);
-            }
+            long n = Libc.call(Libc.Io.READ, fd, readBuffer.address(), Math.min(readBuffer.byteSize(), max));
             if (n >= 0) {
                 return (int) n;
             }
-            int errno = Libc.errno(callState);
+            int errno = Libc.errno();
             if (errno != Libc.EINTR) {
                 throw new NativeException("read(" + fd + ")", errno);
             }
@@ -157,7 +132,7 @@ public final class Poller implements AutoCloseable {
     public int readReady(int fd, byte[] into, int offset, int max) {
         long n;
         try {
-            n = (long) Libc.Io.READ_INTO_HEAP.invokeExact(fd, MemorySegment.ofArray(into).asSlice(offset, max), (long) max);
+            n = (long) Libc.HeapIo.READ_INTO_HEAP.invokeExact(fd, MemorySegment.ofArray(into).asSlice(offset, max), (long) max);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

@@ -24,19 +24,11 @@ public final class Processes {
     }
 
     public static int pid() {
-        try {
-            return (int) Libc.Core.GETPID.invokeExact();
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
+        return (int) Libc.call(Libc.Core.GETPID);
     }
 
     public static int processGroup() {
-        try {
-            return (int) Libc.Core.GETPGRP.invokeExact();
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
+        return (int) Libc.call(Libc.Core.GETPGRP);
     }
 
     /**
@@ -47,11 +39,7 @@ public final class Processes {
         if (Libc.Priority.SETPRIORITY == null) {
             return false;
         }
-        try {
-            return (int) Libc.Priority.SETPRIORITY.invokeExact(Libc.Priority.PRIO_PROCESS, thread(), nice) == 0;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
+        return (int) Libc.call(Libc.Priority.SETPRIORITY, Libc.Priority.PRIO_PROCESS, thread(), nice) == 0;
     }
 
     /** The calling thread's id. */
@@ -59,11 +47,7 @@ public final class Processes {
         if (Libc.Core.GETTID == null) {
             return threadFromProc();
         }
-        try {
-            return (int) Libc.Core.GETTID.invokeExact();
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
+        return (int) Libc.call(Libc.Core.GETTID);
     }
 
     /** The calling thread's id without gettid (glibc < 2.30): /proc/thread-self links to {@code PID/task/TID}. */
@@ -77,11 +61,7 @@ public final class Processes {
 
     /** The session this process belongs to (its leader's pid). */
     public static int session() {
-        try {
-            return (int) Libc.Core.GETSID.invokeExact(0);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
+        return (int) Libc.call(Libc.Core.GETSID, 0);
     }
 
     /**
@@ -104,21 +84,11 @@ public final class Processes {
         return send(pid, 0, "0");
     }
 
-    private static final ThreadLocal<MemorySegment> CALL_STATE =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Libc.CALL_STATE));
-
     private static boolean send(int target, int signal, String name) {
-        MemorySegment state = CALL_STATE.get();
-        int r;
-        try {
-            r = (int) Libc.Core.KILL.invokeExact(state, target, signal);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
-        if (r == 0) {
+        if ((int) Libc.call(Libc.Core.KILL, target, signal) == 0) {
             return true;
         }
-        int errno = Libc.errno(state);
+        int errno = Libc.errno();
         if (errno == Libc.ESRCH) {
             return false;
         }
@@ -127,16 +97,8 @@ public final class Processes {
 
     /** Makes orphaned descendants reparent to this process (what PID 1 gets for free). */
     public static void becomeSubreaper() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            int r = (int) Libc.Core.PRCTL.invokeExact(state, PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
-            if (r != 0) {
-                throw new NativeException("prctl(PR_SET_CHILD_SUBREAPER)", Libc.errno(state));
-            }
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+        if ((int) Libc.call(Libc.Core.PRCTL, PR_SET_CHILD_SUBREAPER, 1) != 0) {
+            throw new NativeException("prctl(PR_SET_CHILD_SUBREAPER)", Libc.errno());
         }
     }
 
@@ -165,30 +127,16 @@ public final class Processes {
     }
 
     private static MemorySegment action(Arena arena, Signal signal) {
-        MemorySegment state = arena.allocate(Libc.CALL_STATE);
         MemorySegment action = arena.allocate(SIGACTION_BYTES, 16);
-        try {
-            if ((int) Libc.Core.SIGACTION.invokeExact(state, signal.number(), MemorySegment.NULL, action) != 0) {
-                throw new NativeException("sigaction(" + signal.sigName() + ")", Libc.errno(state));
-            }
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+        if ((int) Libc.call(Libc.Core.SIGACTION, signal.number(), 0, action.address()) != 0) {
+            throw new NativeException("sigaction(" + signal.sigName() + ")", Libc.errno());
         }
         return action;
     }
 
     private static void setAction(Arena arena, Signal signal, MemorySegment action, String what) {
-        MemorySegment state = arena.allocate(Libc.CALL_STATE);
-        try {
-            if ((int) Libc.Core.SIGACTION.invokeExact(state, signal.number(), action, MemorySegment.NULL) != 0) {
-                throw new NativeException("sigaction(" + signal.sigName() + ", " + what + ")", Libc.errno(state));
-            }
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+        if ((int) Libc.call(Libc.Core.SIGACTION, signal.number(), action.address(), 0) != 0) {
+            throw new NativeException("sigaction(" + signal.sigName() + ", " + what + ")", Libc.errno());
         }
     }
 
@@ -208,19 +156,13 @@ public final class Processes {
     private static void changeMask(int how, Collection<Signal> signals) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment set = arena.allocate(Libc.SIGSET_BYTES, 8);
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            int r = (int) Libc.Core.SIGEMPTYSET.invokeExact(set);
+            Libc.call(Libc.Core.SIGEMPTYSET, set.address());
             for (Signal s : signals) {
-                r = (int) Libc.Core.SIGADDSET.invokeExact(set, s.number());
+                Libc.call(Libc.Core.SIGADDSET, set.address(), s.number());
             }
-            r = (int) Libc.Core.SIGPROCMASK.invokeExact(state, how, set, MemorySegment.NULL);
-            if (r != 0) {
-                throw new NativeException("sigprocmask", Libc.errno(state));
+            if ((int) Libc.call(Libc.Core.SIGPROCMASK, how, set.address(), 0) != 0) {
+                throw new NativeException("sigprocmask", Libc.errno());
             }
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 }

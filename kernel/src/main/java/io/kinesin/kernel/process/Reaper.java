@@ -25,7 +25,6 @@ public final class Reaper {
 
     private final Arena arena = Arena.ofAuto();
     private final MemorySegment status = arena.allocate(JAVA_INT);
-    private final MemorySegment callState = arena.allocate(Libc.CALL_STATE);
     private final int options;
     /** Written by the one thread that calls {@link #collect}, read by any. */
     private volatile long reaped;
@@ -56,17 +55,12 @@ public final class Reaper {
     public List<Change> collect() {
         List<Change> changes = new ArrayList<>(2);
         while (true) {
-            int pid;
-            try {
-                pid = (int) Libc.Core.WAITPID.invokeExact(callState, -1, status, options);
-            } catch (Throwable t) {
-                throw Libc.rethrow(t);
-            }
+            int pid = (int) Libc.call(Libc.Core.WAITPID, -1, status.address(), options);
             if (pid == 0) {
                 return changes;
             }
             if (pid < 0) {
-                int errno = Libc.errno(callState);
+                int errno = Libc.errno();
                 if (errno == Libc.EINTR) {
                     continue;
                 }

@@ -32,16 +32,10 @@ public final class Sockets {
     private static int[] pair(int type) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            int r = (int) Libc.Net.SOCKETPAIR.invokeExact(state, Libc.Net.AF_UNIX, type | Libc.Net.SOCK_CLOEXEC, 0, fds);
-            if (r != 0) {
-                throw new NativeException("socketpair", Libc.errno(state));
+            if ((int) Libc.call(Libc.Net.SOCKETPAIR, Libc.Net.AF_UNIX, type | Libc.Net.SOCK_CLOEXEC, 0, fds.address()) != 0) {
+                throw new NativeException("socketpair", Libc.errno());
             }
             return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -55,35 +49,28 @@ public final class Sockets {
                     + new String(path, java.nio.charset.StandardCharsets.UTF_8));
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            int fd = (int) Libc.Net.SOCKET.invokeExact(state, Libc.Net.AF_UNIX,
+            int fd = (int) Libc.call(Libc.Net.SOCKET, Libc.Net.AF_UNIX,
                     Libc.Net.SOCK_DGRAM | Libc.Net.SOCK_NONBLOCK | Libc.Net.SOCK_CLOEXEC, 0);
             if (fd < 0) {
-                throw new NativeException("socket", Libc.errno(state));
+                throw new NativeException("socket", Libc.errno());
             }
             try {
                 MemorySegment one = arena.allocate(JAVA_INT);
                 one.set(JAVA_INT, 0, 1);
-                int r = (int) Libc.Net.SETSOCKOPT.invokeExact(state, fd, Libc.Net.SOL_SOCKET, Libc.Net.SO_PASSCRED, one, 4);
-                if (r != 0) {
-                    throw new NativeException("setsockopt SO_PASSCRED", Libc.errno(state));
+                if ((int) Libc.call(Libc.Net.SETSOCKOPT, fd, Libc.Net.SOL_SOCKET, Libc.Net.SO_PASSCRED, one.address(), 4) != 0) {
+                    throw new NativeException("setsockopt SO_PASSCRED", Libc.errno());
                 }
                 MemorySegment address = arena.allocate(Libc.Net.SOCKADDR_UN_BYTES);
                 address.set(JAVA_SHORT, 0, (short) Libc.Net.AF_UNIX);
                 MemorySegment.copy(path, 0, address, ValueLayout.JAVA_BYTE, 2, path.length);
-                r = (int) Libc.Net.BIND.invokeExact(state, fd, address, 2 + path.length + 1);
-                if (r != 0) {
-                    throw new NativeException("bind " + new String(path, java.nio.charset.StandardCharsets.UTF_8), Libc.errno(state));
+                if ((int) Libc.call(Libc.Net.BIND, fd, address.address(), 2 + path.length + 1) != 0) {
+                    throw new NativeException("bind " + new String(path, java.nio.charset.StandardCharsets.UTF_8), Libc.errno());
                 }
                 return fd;
-            } catch (Throwable t) {
+            } catch (RuntimeException e) {
                 Fds.close(fd);
-                throw t;
+                throw e;
             }
-        } catch (NativeException | IllegalArgumentException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -113,7 +100,6 @@ public final class Sockets {
 
         private final int max;
         private final Arena arena = Arena.ofConfined();
-        private final MemorySegment state = arena.allocate(Libc.CALL_STATE);
         private final MemorySegment data;
         private final MemorySegment control = arena.allocate(CONTROL_BYTES, 8);
         private final MemorySegment iov = arena.allocate(16, 8);
@@ -161,14 +147,9 @@ public final class Sockets {
                 header.set(JAVA_LONG, 24, 1L);
                 header.set(ADDRESS, 32, control);
                 header.set(JAVA_LONG, 40, CONTROL_BYTES);
-                long n;
-                try {
-                    n = (long) Libc.Net.RECVMSG.invokeExact(state, fd, header, Libc.Net.MSG_DONTWAIT | Libc.Net.MSG_CMSG_CLOEXEC);
-                } catch (Throwable t) {
-                    throw Libc.rethrow(t);
-                }
+                long n = Libc.call(Libc.Net.RECVMSG, fd, header.address(), Libc.Net.MSG_DONTWAIT | Libc.Net.MSG_CMSG_CLOEXEC);
                 if (n < 0) {
-                    int errno = Libc.errno(state);
+                    int errno = Libc.errno();
                     if (errno == Libc.EAGAIN) {
                         return null;
                     }
@@ -223,7 +204,6 @@ public final class Sockets {
      */
     public static boolean sendMessage(int fd, byte[] message, int[] fds, int timeoutMillis) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
             MemorySegment data = arena.allocate(Math.max(1, message.length));
             MemorySegment.copy(message, 0, data, ValueLayout.JAVA_BYTE, 0, message.length);
             MemorySegment iov = arena.allocate(16, 8);
@@ -246,11 +226,11 @@ public final class Sockets {
             }
             long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
             while (true) {
-                long n = (long) Libc.Net.SENDMSG.invokeExact(state, fd, header, Libc.Net.MSG_DONTWAIT | Libc.Net.MSG_NOSIGNAL);
+                long n = Libc.call(Libc.Net.SENDMSG, fd, header.address(), Libc.Net.MSG_DONTWAIT | Libc.Net.MSG_NOSIGNAL);
                 if (n >= 0) {
                     return true;
                 }
-                int errno = Libc.errno(state);
+                int errno = Libc.errno();
                 if (errno == Libc.EINTR) {
                     continue;
                 }
@@ -262,12 +242,7 @@ public final class Sockets {
                     return false;
                 }
                 Fds.writable(fd, (int) Math.min(Integer.MAX_VALUE, left)); // then sendmsg again: a signal may have cut the wait short
-
             }
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -288,7 +263,6 @@ public final class Sockets {
      */
     public static Received receiveMessage(int fd, int max, int timeoutMillis) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
             MemorySegment pollfd = arena.allocate(8, 4);
             long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
             try (Receiver receiver = new Receiver(max)) {
@@ -308,16 +282,12 @@ public final class Sockets {
                     pollfd.set(JAVA_INT, 0, fd);
                     pollfd.set(JAVA_SHORT, 4, Poller.READABLE);
                     pollfd.set(JAVA_SHORT, 6, (short) 0);
-                    int r = (int) Libc.Io.POLL.invokeExact(state, pollfd, 1L, (int) Math.min(Integer.MAX_VALUE, left));
-                    if (r < 0 && Libc.errno(state) != Libc.EINTR) {
-                        throw new NativeException("poll", Libc.errno(state));
+                    int r = (int) Libc.call(Libc.Io.POLL, pollfd.address(), 1, Math.min(Integer.MAX_VALUE, left));
+                    if (r < 0 && Libc.errno() != Libc.EINTR) {
+                        throw new NativeException("poll", Libc.errno());
                     }
                 }
             }
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 }

@@ -63,45 +63,39 @@ public final class Spawner {
         MemorySegment attr = arena.allocate(Libc.Spawn.ATTR_BYTES, 16);
         MemorySegment actions = arena.allocate(Libc.Spawn.FILE_ACTIONS_BYTES, 16);
         MemorySegment pid = arena.allocate(JAVA_INT);
+        check(Libc.call(Libc.Spawn.ATTR_INIT, attr.address()), "posix_spawnattr_init");
+        check(Libc.call(Libc.Spawn.FA_INIT, actions.address()), "posix_spawn_file_actions_init");
         try {
-            check((int) Libc.Spawn.ATTR_INIT.invokeExact(attr), "posix_spawnattr_init");
-            check((int) Libc.Spawn.FA_INIT.invokeExact(actions), "posix_spawn_file_actions_init");
-            try {
-                configure(arena, attr, actions, spec);
-                int r = (int) Libc.Spawn.SPAWN.invokeExact(pid, Libc.cString(arena, program), actions, attr,
-                        Libc.cStringArray(arena, argv), Libc.cStringArray(arena, spec.environment()));
-                if (r != 0) {
-                    throw new SpawnException(program, r);
-                }
-                return pid.get(JAVA_INT, 0);
-            } finally {
-                int ignored = (int) Libc.Spawn.FA_DESTROY.invokeExact(actions);
-                ignored = (int) Libc.Spawn.ATTR_DESTROY.invokeExact(attr);
+            configure(arena, attr, actions, spec);
+            int r = (int) Libc.call(Libc.Spawn.SPAWN, pid.address(), Libc.cString(arena, program).address(), actions.address(),
+                    attr.address(), Libc.cStringArray(arena, argv).address(), Libc.cStringArray(arena, spec.environment()).address());
+            if (r != 0) {
+                throw new SpawnException(program, r);
             }
-        } catch (SpawnException | NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            return pid.get(JAVA_INT, 0);
+        } finally {
+            Libc.call(Libc.Spawn.FA_DESTROY, actions.address());
+            Libc.call(Libc.Spawn.ATTR_DESTROY, attr.address());
         }
     }
 
-    private static void configure(Arena arena, MemorySegment attr, MemorySegment actions, SpawnSpec spec) throws Throwable {
+    private static void configure(Arena arena, MemorySegment attr, MemorySegment actions, SpawnSpec spec) {
         short flags = (short) (Libc.Spawn.SETSIGMASK | Libc.Spawn.SETSIGDEF
                 | (spec.session() == SpawnSpec.Session.NEW_SESSION ? Libc.Spawn.SETSID : Libc.Spawn.SETPGROUP));
-        check((int) Libc.Spawn.ATTR_SETFLAGS.invokeExact(attr, flags), "posix_spawnattr_setflags");
+        check(Libc.call(Libc.Spawn.ATTR_SETFLAGS, attr.address(), flags), "posix_spawnattr_setflags");
         MemorySegment none = arena.allocate(Libc.SIGSET_BYTES, 8);
-        check((int) Libc.Core.SIGEMPTYSET.invokeExact(none), "sigemptyset");
+        check(Libc.call(Libc.Core.SIGEMPTYSET, none.address()), "sigemptyset");
         // Every signal 1-64 back to its default. Not sigfillset(): glibc leaves its two internal
         // signals (32, 33) out of that, and the child would start with them ignored.
         MemorySegment all = arena.allocate(Libc.SIGSET_BYTES, 8);
         all.set(ValueLayout.JAVA_LONG, 0, -1L);
-        check((int) Libc.Spawn.ATTR_SETSIGMASK.invokeExact(attr, none), "posix_spawnattr_setsigmask");
-        check((int) Libc.Spawn.ATTR_SETSIGDEFAULT.invokeExact(attr, all), "posix_spawnattr_setsigdefault");
+        check(Libc.call(Libc.Spawn.ATTR_SETSIGMASK, attr.address(), none.address()), "posix_spawnattr_setsigmask");
+        check(Libc.call(Libc.Spawn.ATTR_SETSIGDEFAULT, attr.address(), all.address()), "posix_spawnattr_setsigdefault");
         if (spec.session() == SpawnSpec.Session.NEW_PROCESS_GROUP) {
-            check((int) Libc.Spawn.ATTR_SETPGROUP.invokeExact(attr, 0), "posix_spawnattr_setpgroup");
+            check(Libc.call(Libc.Spawn.ATTR_SETPGROUP, attr.address(), 0), "posix_spawnattr_setpgroup");
         }
         if (spec.workdir() != null) {
-            check((int) Libc.Spawn.FA_ADDCHDIR.invokeExact(actions, Libc.cString(arena, spec.workdir())),
+            check(Libc.call(Libc.Spawn.FA_ADDCHDIR, actions.address(), Libc.cString(arena, spec.workdir()).address()),
                     "posix_spawn_file_actions_addchdir_np");
         }
         stdio(arena, actions, 0, spec.stdin());
@@ -116,14 +110,14 @@ public final class Spawner {
      * overwritten before it is copied: first every source to a spare number above all of them,
      * then from there to its place (dup2 also clears close-on-exec on the copy).
      */
-    private static void handOver(MemorySegment actions, List<SpawnSpec.Handover> handovers) throws Throwable {
+    private static void handOver(MemorySegment actions, List<SpawnSpec.Handover> handovers) {
         int spare = spareBase(handovers);
         for (int k = 0; k < handovers.size(); k++) {
-            check((int) Libc.Spawn.FA_ADDDUP2.invokeExact(actions, handovers.get(k).fd(), spare + k),
+            check(Libc.call(Libc.Spawn.FA_ADDDUP2, actions.address(), handovers.get(k).fd(), spare + k),
                     "posix_spawn_file_actions_adddup2");
         }
         for (int k = 0; k < handovers.size(); k++) {
-            check((int) Libc.Spawn.FA_ADDDUP2.invokeExact(actions, spare + k, handovers.get(k).as()),
+            check(Libc.call(Libc.Spawn.FA_ADDDUP2, actions.address(), spare + k, handovers.get(k).as()),
                     "posix_spawn_file_actions_adddup2");
         }
     }
@@ -137,13 +131,13 @@ public final class Spawner {
         return max + 1;
     }
 
-    private static void stdio(Arena arena, MemorySegment actions, int fd, SpawnSpec.Stdio stdio) throws Throwable {
+    private static void stdio(Arena arena, MemorySegment actions, int fd, SpawnSpec.Stdio stdio) {
         switch (stdio) {
             case SpawnSpec.Stdio.Inherit i -> {
             }
-            case SpawnSpec.Stdio.Open o -> check((int) Libc.Spawn.FA_ADDOPEN.invokeExact(actions, fd,
-                    Libc.cString(arena, o.path()), o.flags(), 0644), "posix_spawn_file_actions_addopen");
-            case SpawnSpec.Stdio.Dup d -> check((int) Libc.Spawn.FA_ADDDUP2.invokeExact(actions, d.fd(), fd),
+            case SpawnSpec.Stdio.Open o -> check(Libc.call(Libc.Spawn.FA_ADDOPEN, actions.address(), fd,
+                    Libc.cString(arena, o.path()).address(), o.flags(), 0644), "posix_spawn_file_actions_addopen");
+            case SpawnSpec.Stdio.Dup d -> check(Libc.call(Libc.Spawn.FA_ADDDUP2, actions.address(), d.fd(), fd),
                     "posix_spawn_file_actions_adddup2");
         }
     }
@@ -152,7 +146,7 @@ public final class Spawner {
      * Closes every fd above 2 in the child but those handed over: the JVM's jars, sockets and
      * pipes stay ours. Closing a number that is not open in the child is no error for glibc.
      */
-    private static void closeTheRest(MemorySegment actions, List<SpawnSpec.Handover> handovers) throws Throwable {
+    private static void closeTheRest(MemorySegment actions, List<SpawnSpec.Handover> handovers) {
         Set<Integer> kept = new HashSet<>();
         int highest = 2;
         for (SpawnSpec.Handover h : handovers) {
@@ -161,11 +155,11 @@ public final class Spawner {
         }
         for (int fd = 3; fd < highest; fd++) {
             if (!kept.contains(fd)) {
-                check((int) Libc.Spawn.FA_ADDCLOSE.invokeExact(actions, fd), "posix_spawn_file_actions_addclose");
+                check(Libc.call(Libc.Spawn.FA_ADDCLOSE, actions.address(), fd), "posix_spawn_file_actions_addclose");
             }
         }
         if (Libc.Spawn.FA_ADDCLOSEFROM != null) {
-            check((int) Libc.Spawn.FA_ADDCLOSEFROM.invokeExact(actions, highest + 1), "posix_spawn_file_actions_addclosefrom_np");
+            check(Libc.call(Libc.Spawn.FA_ADDCLOSEFROM, actions.address(), highest + 1), "posix_spawn_file_actions_addclosefrom_np");
             return;
         }
         // older glibc: close one by one what kinesin has open, and the spare copies handOver made
@@ -182,14 +176,15 @@ public final class Spawner {
         }
         for (int fd : close) {
             if (fd > highest || fd > 2 && !kept.contains(fd)) {
-                check((int) Libc.Spawn.FA_ADDCLOSE.invokeExact(actions, fd), "posix_spawn_file_actions_addclose");
+                check(Libc.call(Libc.Spawn.FA_ADDCLOSE, actions.address(), fd), "posix_spawn_file_actions_addclose");
             }
         }
     }
 
-    private static void check(int result, String call) {
-        if (result != 0) {
-            throw new NativeException(call, result);
+    /** posix_spawn's functions return an error number (0: done) rather than set errno. */
+    private static void check(long result, String call) {
+        if ((int) result != 0) {
+            throw new NativeException(call, (int) result);
         }
     }
 
@@ -216,15 +211,9 @@ public final class Spawner {
         if (file == program) { // a path: resolve() leaves checking it to posix_spawn
             byte[] checked = workdir != null && program[0] != '/' ? join(workdir, program) : program;
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment state = arena.allocate(Libc.CALL_STATE);
-                MemorySegment c = Libc.cString(arena, checked);
-                if ((int) Libc.Core.ACCESS.invokeExact(state, c, X_OK) != 0) {
-                    throw new SpawnException(program, Libc.errno(state));
+                if ((int) Libc.call(Libc.Core.ACCESS, Libc.cString(arena, checked).address(), X_OK) != 0) {
+                    throw new SpawnException(program, Libc.errno());
                 }
-            } catch (SpawnException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw Libc.rethrow(t);
             }
         }
         return file;
@@ -240,7 +229,6 @@ public final class Spawner {
         byte[] dirs = path != null ? path : DEFAULT_PATH;
         boolean sawUnexecutable = false;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
             int start = 0;
             while (start <= dirs.length) {
                 int end = indexOf(dirs, (byte) ':', start);
@@ -249,17 +237,15 @@ public final class Spawner {
                 }
                 byte[] candidate = join(Arrays.copyOfRange(dirs, start, end), program);
                 byte[] checked = workdir != null && candidate[0] != '/' ? join(workdir, candidate) : candidate;
-                MemorySegment c = Libc.cString(arena, checked);
-                if ((int) Libc.Core.ACCESS.invokeExact(state, c, X_OK) == 0) {
+                long c = Libc.cString(arena, checked).address();
+                if ((int) Libc.call(Libc.Core.ACCESS, c, X_OK) == 0) {
                     return candidate;
                 }
-                if ((int) Libc.Core.ACCESS.invokeExact(state, c, F_OK) == 0) {
+                if ((int) Libc.call(Libc.Core.ACCESS, c, F_OK) == 0) {
                     sawUnexecutable = true;
                 }
                 start = end + 1;
             }
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
         throw new SpawnException(program, sawUnexecutable ? Libc.EACCES : Libc.ENOENT);
     }

@@ -2,8 +2,6 @@ package io.kinesin.kernel.process;
 
 import io.kinesin.spi.Signal;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,24 +22,15 @@ public final class Terminal {
      * one's own controlling terminal); empty when stdin is a file, a pipe or another terminal.
      */
     public static Optional<Terminal> ofStdin() {
-        try {
-            if ((int) Libc.Tty.ISATTY.invokeExact(STDIN) != 1) {
-                return Optional.empty();
-            }
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+        if (!Fds.isTerminal(STDIN)) {
+            return Optional.empty();
         }
         return foregroundGroup() > 0 ? Optional.of(new Terminal()) : Optional.empty();
     }
 
     /** The terminal's foreground process group, or -1 if it cannot be read. */
     public static int foregroundGroup() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            return (int) Libc.Tty.TCGETPGRP.invokeExact(state, STDIN);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
+        return (int) Libc.call(Libc.Tty.TCGETPGRP, STDIN);
     }
 
     /** Whether kinesin's own process group has the terminal (it is not a background job). */
@@ -59,21 +48,15 @@ public final class Terminal {
     public boolean giveTo(int group) {
         List<Signal> ttou = List.of(Signal.TTOU);
         Processes.block(ttou);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            int r = (int) Libc.Tty.TCSETPGRP.invokeExact(state, STDIN, group);
-            if (r == 0) {
+        try {
+            if ((int) Libc.call(Libc.Tty.TCSETPGRP, STDIN, group) == 0) {
                 return true;
             }
-            int errno = Libc.errno(state);
+            int errno = Libc.errno();
             if (errno == Libc.EPERM || errno == Libc.ESRCH || errno == Libc.ENOTTY) {
                 return false;
             }
             throw new NativeException("tcsetpgrp(" + group + ")", errno);
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         } finally {
             Processes.unblock(ttou);
         }

@@ -42,8 +42,8 @@ class GlibcTest {
 
     @Test
     void everyFunctionBoundWithoutAFallbackIsCheckedAtStartUp() throws ClassNotFoundException {
-        // Libc.bind refuses a function missing from Glibc.REQUIRED: loading every holder binds them all
-        for (String holder : new String[] {"Core", "Spawn", "Tty", "Io", "Users"}) {
+        // Libc.function refuses a function missing from Glibc.REQUIRED: loading every holder looks them all up
+        for (String holder : new String[] {"Core", "Spawn", "Tty", "Io", "HeapIo", "Pipes", "Net", "Users"}) {
             Class.forName(Libc.class.getName() + "$" + holder, true, Libc.class.getClassLoader());
         }
     }
