@@ -240,11 +240,14 @@ public final class LogBus implements AutoCloseable {
      */
     public void close(Duration drain, Duration flush) {
         Thread p;
+        Pump running;
         synchronized (this) {
             p = thread;
+            running = pump;
         }
         long deadline;
         if (p != null) {
+            running.abandonWarmup();
             flushNanos = flush.toNanos();
             drainDeadline = System.nanoTime() + drain.toNanos();
             closing = true;

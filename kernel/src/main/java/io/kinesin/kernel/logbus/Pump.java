@@ -75,6 +75,7 @@ final class Pump {
      */
     private long warmupDue = System.nanoTime() + WARMUP_AGAIN_AFTER;
     private static final long WARMUP_AGAIN_AFTER = 1_000_000_000L;
+    private volatile boolean warmupAbandoned;
     private volatile long bytesRead;
 
     Pump(List<SinkWorker> sinks, Queue<Source> added, Poller poller, Runnable beforeDeliveries, LongSupplier wallNanos, Log log) {
@@ -160,6 +161,15 @@ final class Pump {
         return true;
     }
 
+    /**
+     * kinesin is exiting: a warm-up under way stops after its current round (at start-up, with
+     * the interpreter and the compiler's queue busy, all its rounds take some 250 ms, which a
+     * service that ends at once would otherwise add to kinesin's exit). Any thread.
+     */
+    void abandonWarmup() {
+        warmupAbandoned = true;
+    }
+
     /** A pump of the {@link Warmup} itself: it warms nothing up. */
     void noWarmup() {
         warmupDue = 0;
@@ -170,10 +180,13 @@ final class Pump {
         return sources.isEmpty() && added.isEmpty();
     }
 
-    /** Runs the {@link Warmup}; a failure costs only speed. */
+    /** Runs the {@link Warmup}, unless kinesin is exiting; a failure costs only speed. */
     void warmUp() {
         try {
-            Warmup.run();
+            int rounds = Warmup.run(() -> warmupAbandoned);
+            if (rounds < Warmup.ROUNDS) {
+                log.debug("log bus warm-up abandoned: kinesin is exiting", "rounds", rounds);
+            }
         } catch (Throwable t) {
             log.debug("log bus warm-up failed", "error", t.toString());
         }

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs the bus's hot path (a pump's rounds over a pipe, framing, sealing, a sink's queue and
@@ -24,20 +25,25 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * children's first burst instead of during it: kinesin runs with C1 only and its AOT cache
  * holds no compiled code, and interpreted framing costs some 50 ms of the first 10 MB a
  * child writes (measured with one child writing 100,000 lines of 100 bytes: 80 ms before,
- * against 25 ms for supervisord). Takes a few milliseconds, on the pump thread, when it starts
- * and once more a second later ({@link Pump}); touches nothing of the bus's own (its counters,
+ * against 25 ms for supervisord). Takes a few milliseconds once compiled (some 250 ms at
+ * start-up), on the pump thread, when it starts and once more a second later ({@link Pump}),
+ * and stops between two rounds once kinesin is exiting; touches nothing of the bus's own (its counters,
  * buffers and sinks are private) but the link to fcntl(2), which a busy pipe needs later.
  */
 final class Warmup {
 
-    private static final int ROUNDS = 400;
+    static final int ROUNDS = 400;
     /** Every poll of the warm-up is bounded: whatever goes wrong, the pump's thread goes on to its real work. */
     private static final long POLL_BOUND = 100_000_000L;
 
     private Warmup() {
     }
 
-    static void run() {
+    /**
+     * @param abandon checked before each round: true ends the warm-up there (it only costs speed)
+     * @return the rounds it ran
+     */
+    static int run(BooleanSupplier abandon) {
         Log quiet = new Log(Log.Format.LOGFMT, Log.Level.ERROR, OutputStream.nullOutputStream());
         LogCounters counters = new LogCounters();
         Buffers buffers = new Buffers();
@@ -52,6 +58,7 @@ final class Warmup {
         byte[] lines = "a made-up line 1\nand another one\n".repeat(4).getBytes(StandardCharsets.US_ASCII);
         int[] pipe = Fds.pipe();
         boolean readEndOpen = true;
+        int rounds = 0;
         try (Poller poller = new Poller(4096); Arena arena = Arena.ofConfined()) {
             Fds.setPipeSize(pipe[0], Pump.PIPE_BYTES);
             ConcurrentLinkedQueue<Source> added = new ConcurrentLinkedQueue<>();
@@ -61,9 +68,9 @@ final class Warmup {
                     new SinkWorker[] {raw, prefixed}, output, BusSettings.DEFAULT_MAX_LINE, counters, buffers);
             added.add(source);
             MemorySegment scratch = arena.allocate(lines.length);
-            for (int i = 1; i <= ROUNDS; i++) {
+            for (; rounds < ROUNDS && !abandon.getAsBoolean(); rounds++) {
                 Fds.writeFully(pipe[1], lines, lines.length, scratch);
-                source.bigPipe = i % 2 == 0; // both ways of reading
+                source.bigPipe = rounds % 2 == 1; // both ways of reading
                 pump.round(true, System.nanoTime() + POLL_BOUND); // the pipe has lines: the poll returns at once
             }
             source.bigPipe = false;
@@ -86,6 +93,7 @@ final class Warmup {
         prefixed.endInput();
         raw.awaitDone(deadline);
         prefixed.awaitDone(deadline);
+        return rounds;
     }
 
     /** Encodes what it gets, as the console and the file sink do, and keeps none of it. */
