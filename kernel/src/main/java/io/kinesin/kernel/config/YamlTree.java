@@ -2,7 +2,9 @@ package io.kinesin.kernel.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -15,6 +17,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
 
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -25,8 +29,6 @@ import java.util.regex.Pattern;
  * the text when they are bound.
  */
 final class YamlTree {
-
-    private static final ObjectMapper TREES = new ObjectMapper();
 
     private YamlTree() {
     }
@@ -44,7 +46,7 @@ final class YamlTree {
             if (documents.hasNext()) {
                 throw new ConfigException(file.toString(), "holds more than one document (---); put everything in one");
             }
-            return first == null ? null : TREES.valueToTree(first);
+            return first == null ? null : tree(first);
         } catch (MarkedYAMLException e) {
             Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String where = at == null ? file.toString() : file + ":" + (at.getLine() + 1) + ":" + (at.getColumn() + 1);
@@ -55,9 +57,50 @@ final class YamlTree {
         }
     }
 
-    /** The nodes a tree holds are built by {@link ObjectMapper#valueToTree}; this keeps the factory's defaults. */
-    static JsonNodeFactory nodes() {
-        return TREES.getNodeFactory();
+    /**
+     * What {@link ObjectMapper#valueToTree} makes of SnakeYAML's result, built directly for
+     * what the resolver produces (mappings with text keys, lists, text, nulls): Jackson's
+     * serializers, some 25 ms to set up at start-up, are then not needed. Anything else (a
+     * value given an explicit tag such as {@code !!binary}, a key that is not text) goes through
+     * {@code valueToTree}, as before.
+     */
+    private static JsonNode tree(Object value) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        if (value == null) {
+            return nodes.nullNode();
+        }
+        if (value instanceof String text) {
+            return nodes.textNode(text);
+        }
+        if (value instanceof List<?> list) {
+            ArrayNode array = nodes.arrayNode(list.size());
+            for (Object v : list) {
+                array.add(tree(v));
+            }
+            return array;
+        }
+        if (value instanceof Map<?, ?> map && textKeys(map)) {
+            ObjectNode object = nodes.objectNode();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                object.set((String) e.getKey(), tree(e.getValue()));
+            }
+            return object;
+        }
+        return Jackson.TREES.valueToTree(value);
+    }
+
+    private static boolean textKeys(Map<?, ?> map) {
+        for (Object k : map.keySet()) {
+            if (!(k instanceof String)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Made on first use only. */
+    private static final class Jackson {
+        static final ObjectMapper TREES = new ObjectMapper();
     }
 
     /** Resolves plain scalars to null (for null, ~ and nothing) and to text otherwise. */

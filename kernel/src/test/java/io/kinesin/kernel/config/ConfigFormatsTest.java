@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** One model, three syntaxes: the same config in YAML, TOML and JSON, its defaults, and {@code kinesin check}'s output. */
 class ConfigFormatsTest {
@@ -210,6 +211,14 @@ class ConfigFormatsTest {
         assertThat(c.services().get("a").restart()).isEqualTo(RestartPolicy.NO);
         assertThat(c.services().get("b").restart()).isEqualTo(RestartPolicy.NO);
         assertThat(c.services().get("c").restart()).isEqualTo(RestartPolicy.ON_FAILURE);
+    }
+
+    @Test
+    void yamlsExplicitTagsStillMeanWhatTheySay() throws Exception {
+        ConfigFile c = load("kinesin.yaml", "services: { a: { command: [/bin/true], replicas: !!int 3 } }").config();
+        assertThat(c.services().get("a").replicas()).isEqualTo(3);
+        assertThatThrownBy(() -> load("kinesin.yaml", "services: { a: { command: [/bin/echo, !!binary aGk=] } }"))
+                .hasMessageContaining("services.a.command[1]: \"aGk=\" is not an argument; quote it as a string");
     }
 
     @Test
