@@ -29,6 +29,7 @@ KINESIN_JAVA_HOME= KINESIN_JAVA_OPTS="-XX:AOTCacheOutput=$out/lib/kinesin-cli.ao
     --- /bin/sh -c "trap '' HUP; while [ ! -e $ready/r.\$PPID ]; do sleep 0.05; done; kill -HUP \$PPID; sleep 0.3; kill -TERM \$PPID; exec sleep 5" \
     > "$out/aot-cli-training.log" 2>&1
 KINESIN_JAVA_HOME= KINESIN_JAVA_OPTS="-XX:AOTCacheOutput=$out/lib/kinesin-run.aot -Xlog:aot=error" \
+    KINESIN_AOT_SINK="$ready/sink.log" \
     "$out/bin/kinesin" run "$src/src/build/aot/training.yaml" > "$out/aot-run-training.log" 2>&1 || true
 rm -rf "$ready"
 ls "$out/lib/kinesin-cli.aot" "$out/lib/kinesin-run.aot" > /dev/null
