@@ -44,6 +44,9 @@ final class Warmup {
      * @return the rounds it ran
      */
     static int run(BooleanSupplier abandon) {
+        if (abandon.getAsBoolean()) {
+            return 0;
+        }
         Log quiet = new Log(Log.Format.LOGFMT, Log.Level.ERROR, OutputStream.nullOutputStream());
         LogCounters counters = new LogCounters();
         Buffers buffers = new Buffers();

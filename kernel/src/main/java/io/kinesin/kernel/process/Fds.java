@@ -45,12 +45,15 @@ public final class Fds {
      */
     public static int openRead(byte[] path) {
         int fd = open(path, Libc.Io.O_RDONLY | Libc.Io.O_NONBLOCK);
-        if ((int) Libc.call(Libc.Pipes.FCNTL, fd, Libc.Pipes.F_SETFL, 0) != 0) {
-            NativeException e = new NativeException("fcntl F_SETFL", Libc.errno());
+        try {
+            if ((int) Libc.call(Libc.Pipes.FCNTL, fd, Libc.Pipes.F_SETFL, 0) != 0) {
+                throw new NativeException("fcntl F_SETFL", Libc.errno());
+            }
+            return fd;
+        } catch (RuntimeException | Error e) {
             close(fd);
             throw e;
         }
-        return fd;
     }
 
     /** Opens {@code /dev/null} to write (close-on-exec). */
@@ -83,6 +86,7 @@ public final class Fds {
      * @throws NativeException on any other error (EPIPE when the reader is gone)
      */
     public static void writeFully(int fd, byte[] data, int length, MemorySegment scratch) {
+        requireNative(scratch);
         int done = 0;
         while (done < length) {
             int chunk = (int) Math.min(length - done, scratch.byteSize());
@@ -111,6 +115,7 @@ public final class Fds {
      * @throws NativeException on any other error (ENOSPC, EIO, EPIPE when the reader is gone)
      */
     public static int write(int fd, byte[] data, int offset, int length, MemorySegment scratch) {
+        requireNative(scratch);
         MemorySegment.copy(data, offset, scratch, ValueLayout.JAVA_BYTE, 0, length);
         while (true) {
             long n = Libc.call(Libc.Io.WRITE, fd, scratch.address(), length);
@@ -153,6 +158,13 @@ public final class Fds {
      */
     public static int setPipeSize(int fd, int bytes) {
         return (int) Libc.call(Libc.Pipes.FCNTL, fd, Libc.Pipes.F_SETPIPE_SZ, bytes);
+    }
+
+    /** Native calls take an address: a heap segment has none. */
+    private static void requireNative(MemorySegment scratch) {
+        if (!scratch.isNative()) {
+            throw new IllegalArgumentException("scratch must be native memory, not " + scratch);
+        }
     }
 
     /** Whether a write failed because nobody reads the other end any more. */

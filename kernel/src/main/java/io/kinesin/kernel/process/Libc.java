@@ -31,9 +31,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * spun at run time (6-7 ms each at start-up, which the JDK 25 AOT cache cannot hold): with
  * one shape, {@code kinesin -- /bin/true} spins one set instead of 19. This is sound on the
  * ABIs kinesin runs on (Linux x86_64 System V and aarch64 AAPCS64): integer and pointer
- * arguments of any C width travel in the same general registers, in order; a callee reads
- * only the low bits of a narrower parameter (Java widens an int by sign extension, as C's
- * promotion would) and never looks at registers past its own parameters; an {@code int}
+ * arguments of any C width travel in the same general registers, in order; Java widens an
+ * {@code int} or {@code short} by sign extension, which serves a callee that reads only the low
+ * bits (GCC's) and one that expects them extended to 32 bits (clang's); a callee never looks at
+ * registers past its own parameters; an {@code int}
  * result is the low 32 bits of the register, so callers cast it. The variadic ones
  * ({@code open}, {@code fcntl}, {@code prctl}) take their integer arguments in the same
  * registers, and on x86_64 the linker always sets {@code %al} (vector registers used: none),

@@ -67,7 +67,7 @@ public final class Sockets {
                     throw new NativeException("bind " + new String(path, java.nio.charset.StandardCharsets.UTF_8), Libc.errno());
                 }
                 return fd;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 Fds.close(fd);
                 throw e;
             }

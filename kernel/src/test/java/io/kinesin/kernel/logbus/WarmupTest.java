@@ -19,7 +19,12 @@ class WarmupTest {
     @Test
     void anAbandonedWarmupStopsBeforeItsNextRound() {
         AtomicInteger asked = new AtomicInteger();
-        assertThat(Warmup.run(() -> asked.incrementAndGet() > 3)).isEqualTo(3);
-        assertThat(asked).hasValue(4);
+        assertThat(Warmup.run(() -> asked.incrementAndGet() > 4)).isEqualTo(3);
+        assertThat(asked).hasValue(5); // once before it makes its pipe, then before each round
+    }
+
+    @Test
+    void aWarmupAbandonedBeforeItStartsMakesNothing() {
+        assertThat(Warmup.run(() -> true)).isZero();
     }
 }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,22 @@ class FdsTest {
                 .isInstanceOf(NativeException.class)
                 .hasMessageContaining(path)
                 .hasMessageContaining("ENOENT");
+    }
+
+    @Test
+    void aWriteThroughHeapMemoryIsRefusedNotSentToABogusAddress() {
+        int[] pipe = Fds.pipe();
+        try {
+            byte[] data = "a line\n".getBytes(StandardCharsets.US_ASCII);
+            MemorySegment heap = MemorySegment.ofArray(new byte[64]);
+            assertThatThrownBy(() -> Fds.write(pipe[1], data, 0, data.length, heap))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("native memory");
+            assertThatThrownBy(() -> Fds.writeFully(pipe[1], data, data.length, heap))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("native memory");
+        } finally {
+            Fds.close(pipe[0]);
+            Fds.close(pipe[1]);
+        }
     }
 
     @Test
