@@ -34,8 +34,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * arguments of any C width travel in the same general registers, in order; Java widens an
  * {@code int} or {@code short} by sign extension, which serves a callee that reads only the low
  * bits (GCC's) and one that expects them extended to 32 bits (clang's); a callee never looks at
- * registers past its own parameters; an {@code int}
- * result is the low 32 bits of the register, so callers cast it. The variadic ones
+ * registers past its own parameters; an {@code int} result is the low 32 bits of the register,
+ * so callers cast it. The variadic ones
  * ({@code open}, {@code fcntl}, {@code prctl}) take their integer arguments in the same
  * registers, and on x86_64 the linker always sets {@code %al} (vector registers used: none),
  * which a variadic callee reads. Only the log pump's read into a Java array has a shape of its
@@ -129,7 +129,10 @@ final class Libc {
         return call(fn, a, b, c, d, e, 0);
     }
 
-    /** The errno the calling thread's last {@link #call} left. */
+    /**
+     * The errno the calling thread's last {@link #call} left: read it before any other call
+     * (making a {@link NativeException} is one: it asks glibc for the error's text).
+     */
     static int errno() {
         return STATE.get().get(JAVA_INT, ERRNO);
     }
