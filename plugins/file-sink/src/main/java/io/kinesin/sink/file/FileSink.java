@@ -76,7 +76,7 @@ final class FileSink implements LogSink {
         ByteBuffer chunk = null;
         try {
             while (done < count) {
-                long size = file.size();
+                long size = rotateAt == Long.MAX_VALUE ? 0 : file.size(); // the size matters only to rotation
                 int end = fitting(done, count, size);
                 if (end == done) {
                     file.rotate(keep);
@@ -99,6 +99,9 @@ final class FileSink implements LogSink {
     /** The first line after {@code from} that must go to a new file: lines fill a file up to {@link #rotateAt}, and an empty file takes at least one. */
     private int fitting(int from, int count, long size) {
         long base = size - start(from);
+        if (base + encoded.lineEnd(count - 1) <= rotateAt) {
+            return count; // all of them: no need to look at each line (line ends only grow)
+        }
         int end = from;
         while (end < count) {
             long before = base + start(end);
