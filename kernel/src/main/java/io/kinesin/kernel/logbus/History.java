@@ -2,13 +2,15 @@ package io.kinesin.kernel.logbus;
 
 import io.kinesin.spi.FramedLines;
 import io.kinesin.spi.LogLine;
-import io.kinesin.spi.LogSink;
 import io.kinesin.spi.Stream;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,24 +19,26 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The last lines of every stream, in memory, for {@code kinesin logs}: a built-in sink the bus
- * attaches to every stream it reads ({@code kinesin.control.history} lines per stream). It is
- * fed like any sink, on its own worker thread from its own queue, so the pump only hands it the
- * batch it already made; readers (the control socket's threads) take copies under a lock the
- * pump never touches.
+ * The last lines of every stream, in memory, for {@code kinesin logs}
+ * ({@code kinesin.control.history} lines per stream, at most {@link #MAX_BYTES_PER_STREAM}).
+ * The pump hands it every batch it seals, beside the stream's sinks ({@link #add}): the history
+ * keeps the batch itself, not a copy, and lets it go once newer batches hide it from every
+ * reader. So a flood costs it no copy and no thread. Readers (the control socket's threads) take
+ * copies of the lines under a lock; the pump never waits for it: while a reader holds it,
+ * batches wait in the pump's own queue and go in at the pump's next round ({@link #catchUp}).
  */
-public final class History implements LogSink {
+public final class History {
 
-    /** The name its worker goes by in metrics and kinesin's own log. */
-    public static final String SINK_NAME = "kinesin:history";
     /** {@code kinesin.control.history}'s default. */
     public static final int DEFAULT_LINES = 1000;
-    /** What a stream's ring holds at most (its lines with their newlines), whatever their count: bounds kinesin's memory. */
+    /** What a stream's lines take at most (each with its newline), whatever their count: bounds kinesin's memory. */
     static final long MAX_BYTES_PER_STREAM = 1 << 20;
+    /** A stream's newest batches kept as they are, at most; older ones are copied, unless newer ones hide them. */
+    static final int KEPT_BATCHES = 4;
 
     /**
      * One line, numbered in the order the history received it (across streams), as a reader
-     * gets it: made (and its text copied out of the ring) only when a reader asks.
+     * gets it: made (and its text copied out) only when a reader asks.
      */
     public record Entry(long seq, Key key, long atNanos, byte[] text, boolean cut) {
 
@@ -50,16 +54,30 @@ public final class History implements LogSink {
 
     private static final long NANOS = 1_000_000_000L;
 
+    /** A batch kept as the pump sealed it, its lines numbered from {@code first}. */
+    private record Kept(Batch batch, long first) {
+    }
+
     /**
-     * One stream's last lines in circular arrays: the texts in one byte ring (a line may wrap
-     * around its end), the rest in rings of primitives, all of power-of-two sizes (an index is a
-     * mask, not a division). A batch's lines are copied in with one copy of their bytes, as the
-     * pump laid them out (each followed by its newline), and writing allocates nothing once the
-     * arrays have grown to what the stream needs, so a stream that floods costs one copy of its
-     * last lines per batch, not garbage.
+     * One stream's last lines: its newest batches as they are ({@link #kept}, at most
+     * {@link #KEPT_BATCHES}), and older lines copied into circular arrays (the copies). A stream
+     * that floods sends batches that each hide the ones before them from every reader: those are
+     * let go, and nothing is copied. Only a stream whose batches are small (a few lines each)
+     * pays a copy, once per line, and keeps a few arrays rather than many small batches.
+     *
+     * <p>The copies: the texts in one byte ring (a line may wrap around its end), the rest in
+     * rings of primitives, all of power-of-two sizes (an index is a mask, not a division). A
+     * batch's lines are copied in with one copy of their bytes, as the pump laid them out (each
+     * followed by its newline), and copying allocates nothing once the arrays have grown to what
+     * the stream needs.
      */
     private static final class Ring {
         final Key key;
+        /** The newest batches, oldest first; every copy is older than all of them. */
+        final ArrayDeque<Kept> kept = new ArrayDeque<>();
+        /** Lines and bytes (with newlines) of the kept batches. */
+        int keptLines;
+        long keptBytes;
         /** Bytes at absolute position p sit at {@code p & (bytes.length - 1)}. */
         byte[] bytes = new byte[4096];
         /** Where the next line's bytes go (absolute), and the bytes the held lines take (with their newlines). */
@@ -128,6 +146,73 @@ public final class History implements LogSink {
             held += total;
         }
 
+        /**
+         * Keeps the newest batch: lets go of kept batches that newer ones hide from every reader
+         * (and of the copies, older still), and copies the oldest kept batch beyond
+         * {@link #KEPT_BATCHES}. Copies before letting go: if copying throws, nothing is lost.
+         */
+        void keep(Batch b, long first, int maxLines) {
+            kept.addLast(new Kept(b, first));
+            keptLines += b.size();
+            keptBytes += b.length();
+            while (kept.size() > 1) {
+                Batch oldest = kept.peekFirst().batch();
+                if (keptLines - oldest.size() < maxLines && keptBytes - oldest.length() < MAX_BYTES_PER_STREAM) {
+                    break; // some of its lines can still be seen
+                }
+                letGoOldest();
+                head = 0;
+                size = 0;
+                held = 0;
+            }
+            while (kept.size() > KEPT_BATCHES) {
+                Kept oldest = kept.peekFirst();
+                addAll(oldest.first(), oldest.batch(), 0, maxLines);
+                letGoOldest();
+            }
+        }
+
+        private void letGoOldest() {
+            Batch b = kept.pollFirst().batch();
+            keptLines -= b.size();
+            keptBytes -= b.length();
+            b.release();
+        }
+
+        /**
+         * What readers see, newest first, into {@code out}: the kept batches' lines, then the
+         * copies, as long as they are newer than {@code after} and fit {@code maxLines} and
+         * {@link #MAX_BYTES_PER_STREAM} together (the newest line always: if it alone is beyond
+         * the bound, its head).
+         */
+        void visible(int maxLines, long after, List<Entry> out) {
+            int lines = 0;
+            long bytes = 0;
+            for (Iterator<Kept> it = kept.descendingIterator(); it.hasNext(); ) {
+                Kept k = it.next();
+                Batch b = k.batch();
+                for (int i = b.size() - 1; i >= 0; i--) {
+                    int len = b.end(i) - b.start(i);
+                    if (lines == maxLines || k.first() + i <= after || lines > 0 && bytes + len + 1 > MAX_BYTES_PER_STREAM) {
+                        return;
+                    }
+                    len = (int) Math.min(len, MAX_BYTES_PER_STREAM - 1);
+                    out.add(new Entry(k.first() + i, key, b.at(i), Arrays.copyOfRange(b.data(), b.start(i), b.start(i) + len), b.cut(i)));
+                    lines++;
+                    bytes += len + 1;
+                }
+            }
+            for (int k = size - 1; k >= 0; k--) {
+                int i = (head + k) & (seq.length - 1);
+                if (lines == maxLines || seq[i] <= after || lines > 0 && bytes + length[i] + 1 > MAX_BYTES_PER_STREAM) {
+                    return;
+                }
+                out.add(entry(k));
+                lines++;
+                bytes += length[i] + 1L;
+            }
+        }
+
         /** One line (its text without a newline). */
         void add(long number, long atNanos, byte[] text, int from, int len, boolean isCut, int maxLines) {
             len = (int) Math.min(len, MAX_BYTES_PER_STREAM - 1); // a line beyond the bound: its head
@@ -144,10 +229,6 @@ public final class History implements LogSink {
             byte[] text = new byte[length[i]];
             copyOut(pos[i], text, 0, length[i]);
             return new Entry(seq[i], key, at[i], text, cut[i]);
-        }
-
-        long seqOf(int k) {
-            return seq[(head + k) & (seq.length - 1)];
         }
 
         private void copyIn(byte[] src, int from, int len, long at) {
@@ -198,8 +279,14 @@ public final class History implements LogSink {
     private final int perStream;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition added = lock.newCondition();
-    private final Map<Key, Ring> rings = new LinkedHashMap<>();
+    private final Map<Batch.Origin, Ring> rings = new LinkedHashMap<>();
+    /** The number of the newest line; guarded by {@link #lock}. */
     private long seq;
+    /** Batches sealed while a reader held the lock: the pump's, in the order sealed. */
+    private final ArrayDeque<Batch> waiting = new ArrayDeque<>();
+    /** The ring of the last batch kept: a flood's batches are all one stream's. */
+    private Batch.Origin lastOrigin;
+    private Ring lastRing;
 
     /** @param perStream lines kept per stream (of each instance) */
     public History(int perStream) {
@@ -209,40 +296,60 @@ public final class History implements LogSink {
         this.perStream = perStream;
     }
 
-    @Override
-    public void write(List<LogLine> batch) {
-        if (batch.isEmpty()) {
-            return;
+    /**
+     * A batch the pump sealed, counted among its holders for the history: kept, and released
+     * once no reader can see its lines any more. Pump thread; never waits.
+     */
+    void add(Batch b) {
+        waiting.add(b);
+        catchUp();
+    }
+
+    /**
+     * Puts in what waits, unless a reader holds the lock. Pump thread, each round.
+     *
+     * @return false when batches still wait: call again soon
+     */
+    boolean catchUp() {
+        if (waiting.isEmpty()) {
+            return true;
         }
-        // a batch is one stream's; only its last perStream lines can stay
-        int from = Math.max(0, batch.size() - perStream);
-        lock.lock();
+        if (!lock.tryLock()) {
+            return false;
+        }
         try {
-            seq += from; // the lines skipped had their numbers too
-            if (batch instanceof FramedLines f) {
-                ring(new Key(f.service(), f.instance(), f.output())).addAll(seq + 1, f, from, perStream);
-                seq += f.size() - from;
-            } else {
-                LogLine first = batch.getFirst();
-                Ring ring = ring(new Key(first.service(), first.instance(), first.stream()));
-                for (int i = from; i < batch.size(); i++) {
-                    LogLine l = batch.get(i);
-                    ring.add(++seq, l.at().getEpochSecond() * NANOS + l.at().getNano(), l.text(), 0, l.text().length, l.cut(), perStream);
-                }
+            for (Batch b; (b = waiting.peek()) != null; ) {
+                keep(b);
+                waiting.poll();
             }
             added.signalAll();
         } finally {
             lock.unlock();
         }
+        return true;
     }
 
-    private Ring ring(Key key) {
-        Ring ring = rings.get(key);
-        if (ring == null) {
-            ring = new Ring(key);
-            rings.put(key, ring);
+    private void keep(Batch b) {
+        if (b.size() == 0) {
+            b.release();
+            return;
         }
-        return ring;
+        Ring ring = lastOrigin == b.origin() ? lastRing : rings.computeIfAbsent(b.origin(),
+                o -> new Ring(new Key(o.service(), o.instance(), o.stream())));
+        ring.keep(b, seq + 1, perStream);
+        seq += b.size();
+        lastOrigin = b.origin();
+        lastRing = ring;
+    }
+
+    /** Runs {@code r} holding the readers' lock, as a reader does: a test seam. */
+    void whileReading(Runnable r) {
+        lock.lock();
+        try {
+            r.run();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The last {@code n} lines of each stream of {@code service} (null: every service), oldest first. */
@@ -250,12 +357,9 @@ public final class History implements LogSink {
         List<Entry> out = new ArrayList<>();
         lock.lock();
         try {
-            for (var e : rings.entrySet()) {
-                if (service == null || e.getKey().service().equals(service)) {
-                    Ring ring = e.getValue();
-                    for (int k = Math.max(0, ring.size - n); k < ring.size; k++) {
-                        out.add(ring.entry(k));
-                    }
+            for (Ring ring : rings.values()) {
+                if (service == null || ring.key.service().equals(service)) {
+                    ring.visible(Math.min(n, perStream), 0, out);
                 }
             }
         } finally {
@@ -277,7 +381,7 @@ public final class History implements LogSink {
 
     /**
      * Lines of {@code service} (null: every service) newer than {@code after}, oldest first;
-     * waits up to {@code wait} for one. A follower slower than the rings misses what they lost.
+     * waits up to {@code wait} for one. A follower slower than the history misses what it let go.
      */
     public List<Entry> after(long after, String service, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
@@ -286,12 +390,9 @@ public final class History implements LogSink {
             while (true) {
                 List<Entry> out = new ArrayList<>();
                 if (seq > after) {
-                    for (var e : rings.entrySet()) {
-                        if (service == null || e.getKey().service().equals(service)) {
-                            Ring ring = e.getValue();
-                            for (int k = ring.size - 1; k >= 0 && ring.seqOf(k) > after; k--) {
-                                out.add(ring.entry(k));
-                            }
+                    for (Ring ring : rings.values()) {
+                        if (service == null || ring.key.service().equals(service)) {
+                            ring.visible(perStream, after, out);
                         }
                     }
                 }
@@ -305,9 +406,5 @@ public final class History implements LogSink {
         } finally {
             lock.unlock();
         }
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -35,8 +35,8 @@ public final class LogBus implements AutoCloseable {
     private final LogCounters counters = new LogCounters();
     private final Buffers buffers = new Buffers();
     private final Map<String, SinkWorker> sinks = new LinkedHashMap<>();
-    /** The worker of the {@link History} every stream also goes to, or null. */
-    private final SinkWorker history;
+    /** Where every stream's batches also go, for {@code kinesin logs}; null: nowhere. */
+    private final History history;
     private final ConcurrentLinkedQueue<Source> added = new ConcurrentLinkedQueue<>();
     private final Runnable beforeDeliveries;
     private final LongSupplier wallNanos;
@@ -82,13 +82,7 @@ public final class LogBus implements AutoCloseable {
         this.beforeDeliveries = beforeDeliveries;
         sinks.forEach((name, sink) -> this.sinks.put(name, new SinkWorker(name, sink, settings.queueBytes(name),
                 settings.callDeadline(), log, counters, this::wakePump)));
-        if (history != null) {
-            this.history = new SinkWorker(History.SINK_NAME, history, settings.queueBytes(History.SINK_NAME),
-                    settings.callDeadline(), log, counters, this::wakePump);
-            this.sinks.put(History.SINK_NAME, this.history);
-        } else {
-            this.history = null;
-        }
+        this.history = history;
     }
 
     static long wallNanos() {
@@ -117,10 +111,7 @@ public final class LogBus implements AutoCloseable {
      */
     public int attach(String service, int instance, Stream stream, List<String> sinkNames, LineWatch watch) {
         Output output = settings.output(service, stream, sinkNames);
-        SinkWorker[] targets = new SinkWorker[sinkNames.size() + (history == null ? 0 : 1)];
-        if (history != null) {
-            targets[sinkNames.size()] = history;
-        }
+        SinkWorker[] targets = new SinkWorker[sinkNames.size()];
         for (int i = 0; i < sinkNames.size(); i++) {
             SinkWorker sink = sinks.get(sinkNames.get(i));
             if (sink == null) {
@@ -134,7 +125,7 @@ public final class LogBus implements AutoCloseable {
             sink.start();
         }
         int[] pipe = Fds.pipe();
-        added.add(new Source(pipe[0], origin, targets, output, settings.maxLine(), counters, buffers, watch));
+        added.add(new Source(pipe[0], origin, targets, output, settings.maxLine(), counters, buffers, history, watch));
         poller.wake();
         return pipe[1];
     }
@@ -159,7 +150,7 @@ public final class LogBus implements AutoCloseable {
     private synchronized void startPump() {
         if (thread == null) {
             poller = new Poller(Pump.READ_BYTES);
-            pump = new Pump(List.copyOf(sinks.values()), added, poller, beforeDeliveries, wallNanos, log);
+            pump = new Pump(List.copyOf(sinks.values()), history, added, poller, beforeDeliveries, wallNanos, log);
             thread = new Thread(this::run, "kinesin-log-pump");
             thread.setDaemon(true);
             thread.start();
@@ -168,6 +159,7 @@ public final class LogBus implements AutoCloseable {
 
     private void run() {
         pump.warmUp();
+
         int failures = 0; // in a row, without a round completing in between
         while (true) {
             try {

@@ -53,8 +53,11 @@ final class Pump {
      */
     static final int PARKED_MAX = 16;
     private static final int EBADF = 9;
+    /** How soon the pump tries again to put batches into the history while a reader holds it. */
+    private static final long HISTORY_RETRY = 1_000_000;
 
     private final List<SinkWorker> sinks;
+    private final History history;
     private final Queue<Source> added;
     private final Poller poller;
     private final Runnable beforeDeliveries;
@@ -76,10 +79,15 @@ final class Pump {
     private long warmupDue = System.nanoTime() + WARMUP_AGAIN_AFTER;
     private static final long WARMUP_AGAIN_AFTER = 1_000_000_000L;
     private volatile boolean warmupAbandoned;
+    /** Batches wait for the history (a reader held it at the last round). */
+    private boolean historyBehind;
     private volatile long bytesRead;
 
-    Pump(List<SinkWorker> sinks, Queue<Source> added, Poller poller, Runnable beforeDeliveries, LongSupplier wallNanos, Log log) {
+    /** @param history where every batch also goes; null: nowhere */
+    Pump(List<SinkWorker> sinks, History history, Queue<Source> added, Poller poller, Runnable beforeDeliveries,
+         LongSupplier wallNanos, Log log) {
         this.sinks = sinks;
+        this.history = history;
         this.added = added;
         this.poller = poller;
         this.beforeDeliveries = beforeDeliveries;
@@ -129,6 +137,9 @@ final class Pump {
         for (SinkWorker sink : sinks) {
             due = earlier(due, sink.watch(now));
             due = earlier(due, sink.drops.dueAt());
+        }
+        if (historyBehind) {
+            due = earlier(due, now + HISTORY_RETRY);
         }
         if (warmupDue != 0 && !closing) {
             if (now - warmupDue >= 0) {
@@ -238,6 +249,9 @@ final class Pump {
             due = earlier(due, sink.watch(now));
             due = earlier(due, sink.drops.dueAt());
         }
+        if (historyBehind) {
+            due = earlier(due, now + HISTORY_RETRY);
+        }
         poller.await(fds, events, 0, timeoutMillis(due, now), ready);
         tickAll(System.nanoTime());
         return true;
@@ -260,6 +274,7 @@ final class Pump {
             }
         }
         sources.removeIf(Source::done);
+        historyBehind = history != null && !history.catchUp();
         for (SinkWorker sink : sinks) {
             sink.drops.reportIfDue(now);
         }

@@ -41,6 +41,8 @@ final class Source {
     private final long flushNanos;
     private final LogCounters.Read counted;
     private final Buffers buffers;
+    /** Where every batch also goes, for {@code kinesin logs}; null: nowhere. */
+    private final History history;
 
     /** {@code [base, lineStart)}: the batch's lines, each with its newline; {@code [lineStart, len)}: a partial line. */
     private byte[] buf = new byte[INITIAL_BYTES];
@@ -91,12 +93,15 @@ final class Source {
     }
 
     Source(int fd, Batch.Origin origin, SinkWorker[] sinks, Output output, int maxLine, LogCounters counters, Buffers buffers) {
-        this(fd, origin, sinks, output, maxLine, counters, buffers, null);
+        this(fd, origin, sinks, output, maxLine, counters, buffers, null, null);
     }
 
-    /** @param watch sees each line until it has what it waits for; null: none */
+    /**
+     * @param history where every batch also goes; null: nowhere
+     * @param watch   sees each line until it has what it waits for; null: none
+     */
     Source(int fd, Batch.Origin origin, SinkWorker[] sinks, Output output, int maxLine, LogCounters counters, Buffers buffers,
-           LineWatch watch) {
+           History history, LineWatch watch) {
         this.watch = watch;
         if (sinks.length > 64) {
             throw new IllegalArgumentException("a stream can go to at most 64 sinks");
@@ -112,6 +117,7 @@ final class Source {
         this.flushNanos = output.buffer().flush().toNanos();
         this.counted = counters.readCounter(origin.service(), origin.stream());
         this.buffers = buffers;
+        this.history = history;
     }
 
     /** Not to be read: a sink's queue is full and the stream blocks. A hang-up still wakes it. */
@@ -358,7 +364,8 @@ final class Source {
         System.arraycopy(ends, 0, e, 0, count);
         long[] a = buffers.longs(count);
         System.arraycopy(at, 0, a, 0, count);
-        Batch b = new Batch(origin, data, count, e, a, cut == null ? null : Arrays.copyOf(cut, count), buffers, sinks.length);
+        int holders = sinks.length + (history == null ? 0 : 1);
+        Batch b = new Batch(origin, data, count, e, a, cut == null ? null : Arrays.copyOf(cut, count), buffers, Math.max(1, holders));
         pending.add(new Delivery(b, allSinks)); // if this throws, the lines are still here to seal again
         if (next != null) {
             int rest = len - lineStart;
@@ -372,8 +379,10 @@ final class Source {
         }
         count = 0;
         cut = null;
-        if (sinks.length == 0) {
-            b.release(); // nobody takes it (a stream with no sink)
+        if (holders == 0) {
+            b.release(); // nobody takes it (a stream with no sink, and no history)
+        } else if (history != null) {
+            history.add(b); // last: if anything above throws, the lines are still here to seal again
         }
         deliver();
     }

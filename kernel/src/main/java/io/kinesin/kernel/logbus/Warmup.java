@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 
 /**
- * Runs the bus's hot path (a pump's rounds over a pipe, framing, sealing, a sink's queue and
- * thread, the spi's {@link LineFormat.Encoder} that the console and the file sink encode with)
+ * Runs the bus's hot path (a pump's rounds over a pipe, framing, sealing, the history, a sink's
+ * queue and thread, the spi's {@link LineFormat.Encoder} that the console and the file sink encode with)
  * on a few thousand made-up lines when the pump starts, so that the JIT compiles it before the
  * children's first burst instead of during it: kinesin runs with C1 only and its AOT cache
  * holds no compiled code, and interpreted framing costs some 50 ms of the first 10 MB a
@@ -65,10 +65,11 @@ final class Warmup {
         try (Poller poller = new Poller(4096); Arena arena = Arena.ofConfined()) {
             Fds.setPipeSize(pipe[0], Pump.PIPE_BYTES);
             ConcurrentLinkedQueue<Source> added = new ConcurrentLinkedQueue<>();
-            Pump pump = new Pump(List.of(raw, prefixed), added, poller, () -> { }, () -> 1, quiet);
+            History history = new History(100);
+            Pump pump = new Pump(List.of(raw, prefixed), history, added, poller, () -> { }, () -> 1, quiet);
             pump.noWarmup();
             Source source = new Source(pipe[0], new Batch.Origin("warmup", 0, Stream.STDOUT),
-                    new SinkWorker[] {raw, prefixed}, output, BusSettings.DEFAULT_MAX_LINE, counters, buffers);
+                    new SinkWorker[] {raw, prefixed}, output, BusSettings.DEFAULT_MAX_LINE, counters, buffers, history, null);
             added.add(source);
             MemorySegment scratch = arena.allocate(lines.length);
             for (; rounds < ROUNDS && !abandon.getAsBoolean(); rounds++) {
