@@ -145,6 +145,7 @@ final class Pump {
             if (now - warmupDue >= 0) {
                 warmupDue = 0;
                 warmUp();
+                emptyYoungGeneration();
             } else {
                 due = earlier(due, warmupDue);
             }
@@ -200,6 +201,16 @@ final class Pump {
             }
         } catch (Throwable t) {
             log.debug("log bus warm-up failed", "error", t.toString());
+        }
+    }
+
+    /**
+     * After the second warm-up: one young collection now, while (most likely) nothing is
+     * written, so that the first burst finds the young generation empty ({@link Warmup#collect}).
+     */
+    private void emptyYoungGeneration() {
+        if (!warmupAbandoned && !Warmup.collect()) {
+            log.debug("no collection after the log bus warm-up");
         }
     }
 

@@ -12,6 +12,7 @@ import io.kinesin.spi.Stream;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,9 @@ import java.util.function.BooleanSupplier;
 final class Warmup {
 
     static final int ROUNDS = 400;
+    /** The most garbage {@link #collect} makes to get one collection. */
+    private static final long COLLECT_BOUND = 64L << 20;
+    private static volatile byte[] garbage;
     /** Every poll of the warm-up is bounded: whatever goes wrong, the pump's thread goes on to its real work. */
     private static final long POLL_BOUND = 100_000_000L;
 
@@ -98,6 +102,24 @@ final class Warmup {
         raw.awaitDone(deadline);
         prefixed.awaitDone(deadline);
         return rounds;
+    }
+
+    /**
+     * Makes short-lived garbage until the collector has run once (an object only this method
+     * holds, weakly, is gone), at most {@link #COLLECT_BOUND}. The young generation is then
+     * empty: the first burst of output fills the bus's buffer pool (a few MB of arrays, kept for
+     * the bursts after it) without a collection, which would stop the pump for some 10 ms while
+     * the child fills its pipe and waits. Costs one young collection, of a few ms.
+     *
+     * @return whether the collector ran
+     */
+    static boolean collect() {
+        WeakReference<Object> probe = new WeakReference<>(new Object());
+        for (long made = 0; probe.get() != null && made < COLLECT_BOUND; made += 16 << 10) {
+            garbage = new byte[16 << 10];
+        }
+        garbage = null;
+        return probe.get() == null;
     }
 
     /** Encodes what it gets, as the console and the file sink do, and keeps none of it. */

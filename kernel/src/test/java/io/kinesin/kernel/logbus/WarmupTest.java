@@ -3,11 +3,15 @@ package io.kinesin.kernel.logbus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.ref.WeakReference;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The log bus's warm-up runs its rounds on a real pipe, and stops between two once kinesin is exiting. */
+/**
+ * The log bus's warm-up runs its rounds on a real pipe, and stops between two once kinesin is
+ * exiting; after it, one collection empties the young generation.
+ */
 @Timeout(60)
 class WarmupTest {
 
@@ -26,5 +30,13 @@ class WarmupTest {
     @Test
     void aWarmupAbandonedBeforeItStartsMakesNothing() {
         assertThat(Warmup.run(() -> true)).isZero();
+    }
+
+    /** After the second warm-up the pump has the young generation collected: what nothing holds is gone. */
+    @Test
+    void collectRunsTheCollectorOnce() {
+        WeakReference<Object> unreachable = new WeakReference<>(new Object());
+        assertThat(Warmup.collect()).isTrue();
+        assertThat(unreachable.get()).isNull();
     }
 }
