@@ -34,8 +34,6 @@ import java.util.function.BooleanSupplier;
 final class Warmup {
 
     static final int ROUNDS = 400;
-    /** The most garbage {@link #collect} makes to get one collection. */
-    private static final long COLLECT_BOUND = 64L << 20;
     private static volatile byte[] garbage;
     /** Every poll of the warm-up is bounded: whatever goes wrong, the pump's thread goes on to its real work. */
     private static final long POLL_BOUND = 100_000_000L;
@@ -106,7 +104,8 @@ final class Warmup {
 
     /**
      * Makes short-lived garbage until the collector has run once (an object only this method
-     * holds, weakly, is gone), at most {@link #COLLECT_BOUND}. The young generation is then
+     * holds, weakly, is gone), at most the heap's maximum (more than the young generation can
+     * hold, so short of an error it ends with a collection). The young generation is then
      * empty: the first burst of output fills the bus's buffer pool (a few MB of arrays, kept for
      * the bursts after it) without a collection, which would stop the pump for some 10 ms while
      * the child fills its pipe and waits. Costs one young collection, of a few ms.
@@ -115,7 +114,8 @@ final class Warmup {
      */
     static boolean collect() {
         WeakReference<Object> probe = new WeakReference<>(new Object());
-        for (long made = 0; probe.get() != null && made < COLLECT_BOUND; made += 16 << 10) {
+        long bound = Runtime.getRuntime().maxMemory();
+        for (long made = 0; probe.get() != null && made < bound; made += 16 << 10) {
             garbage = new byte[16 << 10];
         }
         garbage = null;
