@@ -159,7 +159,6 @@ public final class LogBus implements AutoCloseable {
 
     private void run() {
         pump.warmUp();
-
         int failures = 0; // in a row, without a round completing in between
         while (true) {
             try {

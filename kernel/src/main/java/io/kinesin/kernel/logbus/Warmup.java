@@ -20,15 +20,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 
 /**
- * Runs the bus's hot path (a pump's rounds over a pipe, framing, sealing, the history, a sink's
- * queue and thread, the spi's {@link LineFormat.Encoder} that the console and the file sink encode with)
- * on a few thousand made-up lines when the pump starts, so that the JIT compiles it before the
- * children's first burst instead of during it: kinesin runs with C1 only and its AOT cache
- * holds no compiled code, and interpreted framing costs some 50 ms of the first 10 MB a
- * child writes (measured with one child writing 100,000 lines of 100 bytes: 80 ms before,
- * against 25 ms for supervisord). Takes a few milliseconds once compiled (some 250 ms at
- * start-up), on the pump thread, when it starts and once more a second later ({@link Pump}),
- * and stops between two rounds once kinesin is exiting; touches nothing of the bus's own (its counters,
+ * Runs the bus's hot path (a pump's rounds over a pipe, framing, sealing, the history, a
+ * sink's queue and thread, the spi's {@link LineFormat.Encoder} that the console and the file
+ * sink encode with) on a few thousand made-up lines when the pump starts, so that the JIT
+ * compiles it before the children's first burst instead of during it: kinesin runs with C1
+ * only and its AOT cache holds no compiled code, and interpreted framing costs some 50 ms of
+ * the first 10 MB a child writes (measured with one child writing 100,000 lines of 100 bytes:
+ * 80 ms before, against 25 ms for supervisord). Takes a few milliseconds once compiled (some
+ * 250 ms at start-up), on the pump thread, when it starts and once more a second later
+ * ({@link Pump}, which then has the young generation emptied: {@link #collect}), and stops
+ * between two rounds once kinesin is exiting; touches nothing of the bus's own (its counters,
  * buffers and sinks are private) but the link to fcntl(2), which a busy pipe needs later.
  */
 final class Warmup {
