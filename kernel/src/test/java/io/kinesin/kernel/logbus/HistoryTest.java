@@ -152,22 +152,28 @@ class HistoryTest {
         assertThat(h.last("web", 2000)).hasSize(1000);
     }
 
-    /** A reader holding the history never makes the pump wait: the batch waits in the pump's queue and goes in after. */
-    @Test
-    void thePumpNeverWaitsForAReader() throws Exception {
-        History h = new History(10);
+    /** A reader that holds the history's lock until {@code done} (at most 20 s); returns once it holds it. */
+    private static Thread readingUntil(History h, CountDownLatch done) throws InterruptedException {
         CountDownLatch reading = new CountDownLatch(1);
-        CountDownLatch pumped = new CountDownLatch(1);
         Thread reader = new Thread(() -> h.whileReading(() -> {
             reading.countDown();
             try {
-                pumped.await(20, TimeUnit.SECONDS);
+                done.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }));
         reader.start();
         assertThat(reading.await(20, TimeUnit.SECONDS)).isTrue();
+        return reader;
+    }
+
+    /** A reader holding the history never makes the pump wait: the batch waits in the pump's queue and goes in after. */
+    @Test
+    void thePumpNeverWaitsForAReader() throws Exception {
+        History h = new History(10);
+        CountDownLatch pumped = new CountDownLatch(1);
+        Thread reader = readingUntil(h, pumped);
         h.add(batch("web", 0, Stream.STDOUT, "while read")); // returns: it does not wait for the reader
         boolean caughtUp = h.catchUp();
         pumped.countDown();
@@ -235,18 +241,8 @@ class HistoryTest {
                 added.add(new Source(pipe[0], new Batch.Origin("web", 0, Stream.STDOUT), new SinkWorker[0], Output.to(List.of()),
                         BusSettings.DEFAULT_MAX_LINE, new LogCounters(), new Buffers(), h, null));
                 FileBus.write(pipe[1], "only line\n");
-                CountDownLatch reading = new CountDownLatch(1);
                 CountDownLatch pumped = new CountDownLatch(1);
-                Thread reader = new Thread(() -> h.whileReading(() -> {
-                    reading.countDown();
-                    try {
-                        pumped.await(20, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }));
-                reader.start();
-                assertThat(reading.await(20, TimeUnit.SECONDS)).isTrue();
+                Thread reader = readingUntil(h, pumped);
                 pumpThread.submit(() -> pump.round(false, 0)).get(20, TimeUnit.SECONDS); // reads the line; the history is held
                 pumped.countDown();
                 reader.join(20_000);
