@@ -330,10 +330,6 @@ public final class History {
     }
 
     private void keep(Batch b) {
-        if (b.size() == 0) {
-            b.release();
-            return;
-        }
         Ring ring = lastOrigin == b.origin() ? lastRing : rings.computeIfAbsent(b.origin(),
                 o -> new Ring(new Key(o.service(), o.instance(), o.stream())));
         ring.keep(b, seq + 1, perStream);
