@@ -39,11 +39,18 @@ final class Pump {
     private static final int BIG_PIPE = 1 << 20;
     private static final int BIG_PIPES_MAX = 8;
     /**
-     * After a read that emptied a big pipe, the pump leaves it alone this long: the child fills
-     * it meanwhile (it does not block: the pipe is big), and the next read takes more at once
-     * instead of waiting on the pipe's lock while the child writes.
+     * After a read that took little from a big pipe, the pump leaves it alone this long: the
+     * child fills it meanwhile (it does not block: the pipe is big), and the next read takes more
+     * at once instead of waiting on the pipe's lock while the child writes.
      */
     private static final long BIG_PIPE_REST = 1_000_000;
+    /**
+     * A read of a big pipe that took at least this much does not rest: the child writes faster
+     * than the pump reads, and a rest would leave it blocked on a full pipe.
+     */
+    private static final int BIG_PIPE_NO_REST = BIG_PIPE / 4;
+    /** The second warm-up waits until no pipe has given anything for this long ({@link #afterBursts}). */
+    static final long WARMUP_QUIET = 100_000_000;
     /** A big pipe quiet for this long shrinks back to the default. */
     private static final long BIG_PIPE_QUIET = 10_000_000_000L;
     /**
@@ -82,6 +89,8 @@ final class Pump {
     /** Batches wait for the history (a reader held it at the last round). */
     private boolean historyBehind;
     private volatile long bytesRead;
+    /** When a pipe last gave something (System.nanoTime()); 0: never. */
+    private long lastRead;
 
     /** @param history where every batch also goes; null: nowhere */
     Pump(List<SinkWorker> sinks, History history, Queue<Source> added, Poller poller, Runnable beforeDeliveries,
@@ -142,6 +151,7 @@ final class Pump {
             due = earlier(due, now + HISTORY_RETRY);
         }
         if (warmupDue != 0 && !closing) {
+            warmupDue = afterBursts(warmupDue, lastRead, now);
             if (now - warmupDue >= 0) {
                 warmupDue = 0;
                 warmUp();
@@ -212,6 +222,20 @@ final class Pump {
         if (!warmupAbandoned && !Warmup.collect()) {
             log.debug("no collection after the log bus warm-up");
         }
+    }
+
+    /**
+     * When the second warm-up may run, {@code due} at the earliest: not until no pipe has given
+     * anything for {@link #WARMUP_QUIET}, since it takes the pump's thread (and makes a
+     * collection) for some milliseconds that a child in a burst would spend blocked on a full pipe.
+     *
+     * @param lastRead when a pipe last gave something; 0: never
+     */
+    static long afterBursts(long due, long lastRead, long now) {
+        if (now - due >= 0 && lastRead != 0 && now - lastRead < WARMUP_QUIET) {
+            return lastRead + WARMUP_QUIET;
+        }
+        return due;
     }
 
     /** kinesin is exiting and the drain is over: one last read of every pipe still open (held-back ones too). */
@@ -339,6 +363,7 @@ final class Pump {
         }
         if (n > 0) {
             bytesRead += n; // the pump is the only writer
+            lastRead = now;
             if (now - s.windowStart > BUSY_WINDOW) {
                 s.windowStart = now;
                 s.windowBytes = 0;
@@ -348,7 +373,7 @@ final class Pump {
                 s.bigPipe = true;
                 bigPipes++;
             }
-            if (s.bigPipe && n < READ_BYTES) {
+            if (s.bigPipe && n < BIG_PIPE_NO_REST) {
                 s.restUntil = (now + BIG_PIPE_REST) | 1;
             }
         } else {

@@ -39,4 +39,20 @@ class WarmupTest {
         assertThat(Warmup.collect()).isTrue();
         assertThat(unreachable.get()).isNull();
     }
+
+    @Test
+    void theSecondWarmupWaitsUntilNoPipeHasGivenAnythingFor100Ms() {
+        long due = -5_000_000_000L; // nanoTime values may be negative: compared as differences
+        long quiet = Pump.WARMUP_QUIET;
+        // a child in a burst: read 1 ms ago, so after the burst, not now
+        assertThat(Pump.afterBursts(due, due + 9_000_000, due + 10_000_000)).isEqualTo(due + 9_000_000 + quiet);
+        // read just under 100 ms ago: still waits, for the rest of those 100 ms
+        assertThat(Pump.afterBursts(due, due - quiet + 1, due)).isEqualTo(due + 1);
+        // read 100 ms ago or more: now
+        assertThat(Pump.afterBursts(due, due - quiet, due)).isEqualTo(due);
+        // never read: now
+        assertThat(Pump.afterBursts(due, 0, due + 1)).isEqualTo(due);
+        // not due yet: unchanged, busy or not
+        assertThat(Pump.afterBursts(due, due - 2, due - 1)).isEqualTo(due);
+    }
 }
