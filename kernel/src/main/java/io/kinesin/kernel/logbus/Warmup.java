@@ -27,10 +27,11 @@ import java.util.function.BooleanSupplier;
  * only and its AOT cache holds no compiled code, and interpreted framing costs some 50 ms of
  * the first 10 MB a child writes (measured with one child writing 100,000 lines of 100 bytes:
  * 80 ms before, against 25 ms for supervisord). Takes a few milliseconds once compiled (some
- * 250 ms at start-up), on the pump thread, when it starts and once more a second later
- * ({@link Pump}, which then has the young generation emptied: {@link #collect}), and stops
- * between two rounds once kinesin is exiting; touches nothing of the bus's own (its counters,
- * buffers and sinks are private) but the link to fcntl(2), which a busy pipe needs later.
+ * 250 ms at start-up), on the pump thread, when it starts and once more a second later, but
+ * not before no pipe has given anything for 100 ms ({@link Pump#afterBursts}; the pump then
+ * has the young generation emptied: {@link #collect}), and stops between two rounds once
+ * kinesin is exiting; touches nothing of the bus's own (its counters, buffers and sinks are
+ * private) but the link to fcntl(2), which a busy pipe needs later.
  */
 final class Warmup {
 
