@@ -206,6 +206,52 @@ class LogBusIT {
         }
     }
 
+    /**
+     * {@code run}'s heap takes a 100 MB burst into a file sink without a young collection (each
+     * would copy the arrays queued for the sink while the child waits on a full pipe): the
+     * pool's arrays are made in the old generation. Counted in HotSpot's own GC log, from the
+     * moment the child starts writing (2 s after start-up, past the bus's warm-ups) to the
+     * last byte in the file.
+     */
+    @Test
+    void aHundredMegabyteBurstIntoAFileSinkMakesNoYoungCollection(@TempDir Path dir) throws Exception {
+        long bytes = 100_000_000L;
+        Path gcLog = dir.resolve("gc.log");
+        Path config = Files.writeString(dir.resolve("kinesin.yaml"), """
+                sinks:
+                  app: { type: file, path: app.log }
+                services:
+                  burst:
+                    command: [sh, -c, 'sleep 2; : > ready; while [ ! -e go ]; do sleep 0.01; done; yes "$(printf %%099d 0)" | head -c %d; : > done; exec sleep 60']
+                    stdout: { sinks: [app] }
+                """.formatted(bytes));
+        Kinesin.Running k = Kinesin.args("run", config.toString()).cwd(dir)
+                .env("KINESIN_JAVA_OPTS", "-Xlog:gc:file=" + gcLog).start();
+        try {
+            Eventually.until("the child is ready to write", () -> Files.exists(dir.resolve("ready")));
+            long before = pauses(gcLog);
+            Files.writeString(dir.resolve("go"), "");
+            Eventually.until("all 100 MB are in the file", Duration.ofSeconds(60),
+                    () -> Files.exists(dir.resolve("done")) && size(dir.resolve("app.log")) == bytes);
+            assertThat(pauses(gcLog)).as("collections during the burst\n" + read(gcLog)).isEqualTo(before);
+        } finally {
+            k.signal(Signal.TERM);
+            k.await(Kinesin.DEFAULT_TIMEOUT);
+        }
+    }
+
+    private static long pauses(Path gcLog) {
+        return read(gcLog).lines().filter(l -> l.contains("Pause")).count();
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     private static String read(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file) : "";

@@ -9,11 +9,16 @@ import io.kinesin.spi.LogLine;
 import io.kinesin.spi.LogSink;
 import io.kinesin.spi.Stream;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.WeakReference;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -54,9 +59,10 @@ final class Warmup {
         Log quiet = new Log(Log.Format.LOGFMT, Log.Level.ERROR, OutputStream.nullOutputStream());
         LogCounters counters = new LogCounters();
         Buffers buffers = new Buffers();
-        SinkWorker raw = new SinkWorker("warmup-raw", new Discard(LineFormat.RAW), 1 << 20,
+        FileChannel devNull = devNull();
+        SinkWorker raw = new SinkWorker("warmup-raw", new Discard(LineFormat.RAW, devNull), 1 << 20,
                 Duration.ofSeconds(30), quiet, counters, () -> { });
-        SinkWorker prefixed = new SinkWorker("warmup-prefixed", new Discard(LineFormat.PREFIXED), 1 << 20,
+        SinkWorker prefixed = new SinkWorker("warmup-prefixed", new Discard(LineFormat.PREFIXED, devNull), 1 << 20,
                 Duration.ofSeconds(30), quiet, counters, () -> { });
         raw.start();
         prefixed.start();
@@ -101,6 +107,13 @@ final class Warmup {
         prefixed.endInput();
         raw.awaitDone(deadline);
         prefixed.awaitDone(deadline);
+        if (devNull != null) {
+            try {
+                devNull.close();
+            } catch (IOException e) {
+                // nothing was kept in it
+            }
+        }
         return rounds;
     }
 
@@ -124,19 +137,40 @@ final class Warmup {
         return probe.get() == null;
     }
 
-    /** Encodes what it gets, as the console and the file sink do, and keeps none of it. */
+    /**
+     * {@code /dev/null} opened as the file sink opens its file (to append), so that the JDK's
+     * path for writing a heap buffer to a file is compiled too; null if it cannot be opened
+     * (the warm-up then does without).
+     */
+    private static FileChannel devNull() {
+        try {
+            return FileChannel.open(Path.of("/dev/null"), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Encodes what it gets, as the console and the file sink do, writes it to {@code /dev/null}, and keeps none of it. */
     private static final class Discard implements LogSink {
         private final LineFormat.Encoder encoder;
         private final LineBuffer out = new LineBuffer();
+        private final FileChannel devNull;
 
-        Discard(LineFormat format) {
+        Discard(LineFormat format, FileChannel devNull) {
             this.encoder = format.encoder(service -> false, false);
+            this.devNull = devNull;
         }
 
         @Override
-        public void write(List<LogLine> batch) {
+        public void write(List<LogLine> batch) throws IOException {
             out.clear();
             encoder.appendAll(batch, 0, out);
+            if (devNull != null) {
+                ByteBuffer bytes = out.view(0, out.size());
+                while (bytes.hasRemaining()) {
+                    devNull.write(bytes);
+                }
+            }
         }
     }
 }
