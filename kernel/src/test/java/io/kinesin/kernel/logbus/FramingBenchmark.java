@@ -30,8 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The bus's hot path, one 64 KiB read of 100-byte lines (655 lines, the read cutting the last
- * one) per operation, with the JVM flags of kinesin's {@code run} (C1 only, serial GC, the
- * newline scan's index check inlined):
+ * one) per operation, with the JVM flags kinesin's run runs with (C1 only, serial GC, the newline scan's index check inlined):
  * <ul>
  * <li>{@code pump}: framing, stamping, sealing and routing the batch into a sink's queue (the
  *     sink's thread takes it: a sink that does nothing);
