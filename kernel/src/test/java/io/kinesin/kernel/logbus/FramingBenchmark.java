@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The bus's hot path, one 64 KiB read of 100-byte lines (655 lines, the read cutting the last
- * one) per operation, with the JVM flags kinesin's run runs with (C1 only, serial GC, the newline scan's index check inlined):
+ * one) per operation, with the JVM flags kinesin runs with (C1 only, serial GC):
  * <ul>
  * <li>{@code pump}: framing, stamping, sealing and routing the batch into a sink's queue (the
  *     sink's thread takes it: a sink that does nothing);
@@ -46,8 +46,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx96m", "--enable-native-access=ALL-UNNAMED",
-        "-XX:CompileCommand=quiet", "-XX:CompileCommand=inline,java.lang.invoke.VarHandleByteArrayAsLongs$ArrayHandle::index"})
+@Fork(value = 1, jvmArgsAppend = {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx96m", "--enable-native-access=ALL-UNNAMED"})
 public class FramingBenchmark {
 
     @Param({"100"})
