@@ -56,10 +56,24 @@ final class Warmup {
         if (abandon.getAsBoolean()) {
             return 0;
         }
+        FileChannel devNull = devNull();
+        try {
+            return run(abandon, devNull);
+        } finally {
+            if (devNull != null) {
+                try {
+                    devNull.close();
+                } catch (IOException e) {
+                    // nothing was kept in it
+                }
+            }
+        }
+    }
+
+    private static int run(BooleanSupplier abandon, FileChannel devNull) {
         Log quiet = new Log(Log.Format.LOGFMT, Log.Level.ERROR, OutputStream.nullOutputStream());
         LogCounters counters = new LogCounters();
         Buffers buffers = new Buffers();
-        FileChannel devNull = devNull();
         SinkWorker raw = new SinkWorker("warmup-raw", new Discard(LineFormat.RAW, devNull), 1 << 20,
                 Duration.ofSeconds(30), quiet, counters, () -> { });
         SinkWorker prefixed = new SinkWorker("warmup-prefixed", new Discard(LineFormat.PREFIXED, devNull), 1 << 20,
@@ -107,13 +121,6 @@ final class Warmup {
         prefixed.endInput();
         raw.awaitDone(deadline);
         prefixed.awaitDone(deadline);
-        if (devNull != null) {
-            try {
-                devNull.close();
-            } catch (IOException e) {
-                // nothing was kept in it
-            }
-        }
         return rounds;
     }
 
