@@ -14,9 +14,15 @@ import java.util.RandomAccess;
 /**
  * A batch as the kernel's log bus hands it to {@link io.kinesin.spi.LogSink#write}: lines of one
  * stream of one instance in one array, a {@code List<LogLine>} that is also
- * {@link FramedLines}. For tests of sinks and encoders that take the bulk path.
+ * {@link FramedLines}. For tests of sinks and encoders that take the bulk path. As the kernel's
+ * (whose arrays come from a pool), its array goes on after the last line's newline with bytes
+ * that are no line of the batch ({@link #AFTER}): a sink writes up to {@code end(size() - 1)}
+ * and its newline, never the whole array.
  */
 public final class FramedBatch extends AbstractList<LogLine> implements FramedLines, RandomAccess {
+
+    /** What the array holds after the last line. */
+    public static final byte[] AFTER = "#not a line of the batch\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final String service;
     private final int instance;
@@ -66,6 +72,7 @@ public final class FramedBatch extends AbstractList<LogLine> implements FramedLi
             at[i] = l.at().getEpochSecond() * 1_000_000_000L + l.at().getNano();
             cut[i] = l.cut();
         }
+        bytes.writeBytes(AFTER);
         return new FramedBatch(first.service(), first.instance(), first.stream(), bytes.toByteArray(), ends, at, cut);
     }
 
