@@ -1,5 +1,6 @@
 package io.kinesin.sink.file;
 
+import io.kinesin.spi.FramedLines;
 import io.kinesin.spi.LineBuffer;
 import io.kinesin.spi.LineFormat;
 import io.kinesin.spi.LogLine;
@@ -14,7 +15,9 @@ import java.util.List;
 
 /**
  * Appends lines to a {@link LogFile}, rotating it by size. Each batch is encoded into one
- * buffer and handed to the OS with as few writes as rotation allows; {@link #flush} has
+ * buffer (in the {@code raw} format, a batch from the kernel is written from its own array
+ * instead: its lines are already one after the other, each with its newline) and handed to the
+ * OS with as few writes as rotation allows; {@link #flush} has
  * nothing left to do, and nothing is fsynced (the OS writes the page cache out; a log is not
  * worth a disk flush per batch).
  *
@@ -41,6 +44,12 @@ final class FileSink implements LogSink {
     private final int keep;
     /** The batch being written, encoded; where each line ends is {@link LineBuffer#lineEnd}. */
     private final LineBuffer encoded = new LineBuffer(64 * 1024);
+    /** The batch being written, when written from its own array; null: from {@link #encoded}. */
+    private FramedLines raw;
+    /** Its first line not in the file yet: line k of the write is its line {@code rawFirst + k}. */
+    private int rawFirst;
+    /** What the write's lines are in: {@link #raw}'s array, or {@link #encoded}'s. */
+    private byte[] bytes;
     /** How many lines of the last failed batch are in the file, and the last of them. */
     private int written;
     private Key lastWritten;
@@ -71,7 +80,14 @@ final class FileSink implements LogSink {
         }
         int first = alreadyWritten(batch);
         int count = batch.size() - first;
-        encoder.appendAll(batch, first, encoded);
+        if (encoder.format() == LineFormat.RAW && batch instanceof FramedLines f) {
+            raw = f;
+            rawFirst = first;
+            bytes = f.data();
+        } else {
+            encoder.appendAll(batch, first, encoded);
+            bytes = encoded.array();
+        }
         int done = 0; // lines of [first, ...) in the file
         ByteBuffer chunk = null;
         try {
@@ -82,7 +98,7 @@ final class FileSink implements LogSink {
                     file.rotate(keep);
                     continue;
                 }
-                chunk = encoded.view(start(done), start(end));
+                chunk = ByteBuffer.wrap(bytes, start(done), start(end) - start(done));
                 file.append(chunk);
                 chunk = null;
                 done = end;
@@ -92,6 +108,8 @@ final class FileSink implements LogSink {
             remember(batch, first + done + takeBack(chunk, done, count));
             throw e;
         } finally {
+            raw = null;
+            bytes = null;
             encoded.clear(KEEP_BYTES);
         }
     }
@@ -99,13 +117,13 @@ final class FileSink implements LogSink {
     /** The first line after {@code from} that must go to a new file: lines fill a file up to {@link #rotateAt}, and an empty file takes at least one. */
     private int fitting(int from, int count, long size) {
         long base = size - start(from);
-        if (base + encoded.lineEnd(count - 1) <= rotateAt) {
+        if (base + lineEnd(count - 1) <= rotateAt) {
             return count; // all of them: no need to look at each line (line ends only grow)
         }
         int end = from;
         while (end < count) {
             long before = base + start(end);
-            if (before > 0 && before + (encoded.lineEnd(end) - start(end)) > rotateAt) {
+            if (before > 0 && before + (lineEnd(end) - start(end)) > rotateAt) {
                 break;
             }
             end++;
@@ -125,7 +143,7 @@ final class FileSink implements LogSink {
         }
         int reached = chunk.position();
         int whole = done;
-        while (whole < count && encoded.lineEnd(whole) <= reached) {
+        while (whole < count && lineEnd(whole) <= reached) {
             whole++;
         }
         int partial = reached - start(whole);
@@ -136,7 +154,7 @@ final class FileSink implements LogSink {
             file.cutTail(partial);
             return whole - done;
         } catch (IOException | RuntimeException e) {
-            owed = ByteBuffer.wrap(Arrays.copyOfRange(encoded.array(), reached, encoded.lineEnd(whole)));
+            owed = ByteBuffer.wrap(Arrays.copyOfRange(bytes, reached, lineEnd(whole)));
             return whole - done + 1;
         }
     }
@@ -166,8 +184,17 @@ final class FileSink implements LogSink {
         lastWritten = null;
     }
 
+    /** Where line {@code line} of the write starts in {@link #bytes}. */
     private int start(int line) {
-        return encoded.lineStart(line);
+        if (raw == null) {
+            return encoded.lineStart(line);
+        }
+        return line == 0 ? raw.start(rawFirst) : lineEnd(line - 1); // lines follow one another, up to the last
+    }
+
+    /** Where line {@code line} of the write ends in {@link #bytes}, after its newline. */
+    private int lineEnd(int line) {
+        return raw != null ? raw.end(rawFirst + line) + 1 : encoded.lineEnd(line);
     }
 
     /** Nothing to do: {@link #write} leaves nothing in this process. */
