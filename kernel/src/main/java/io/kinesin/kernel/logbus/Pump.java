@@ -160,26 +160,31 @@ final class Pump {
                 due = earlier(due, warmupDue);
             }
         }
+        wakeSinks(); // for what the forced reads of parked sources queued, before a poll that may be long
         poller.await(fds, events, n, timeoutMillis(due, now), ready);
         long wall = 0;
         now = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            Source s = polled[i];
-            polled[i] = null; // an ended source is not kept alive here
-            if (!ready[i]) {
-                continue;
+        try {
+            for (int i = 0; i < n; i++) {
+                Source s = polled[i];
+                polled[i] = null; // an ended source is not kept alive here
+                if (!ready[i]) {
+                    continue;
+                }
+                if (events[i] == 0) {
+                    s.hungUp = true; // parked now, until its sinks have room
+                    continue;
+                }
+                if (wall == 0) {
+                    wall = wallNanos.getAsLong();
+                }
+                read(s, wall, now);
             }
-            if (events[i] == 0) {
-                s.hungUp = true; // parked now, until its sinks have room
-                continue;
-            }
-            if (wall == 0) {
-                wall = wallNanos.getAsLong();
-            }
-            read(s, wall, now);
+            beforeDeliveries.run();
+            tickAll(System.nanoTime());
+        } finally {
+            wakeSinks(); // also when a read failed: what it queued before must not wait for the next round
         }
-        beforeDeliveries.run();
-        tickAll(System.nanoTime());
         return true;
     }
 
@@ -294,24 +299,39 @@ final class Pump {
 
     /** The sinks' time is up: what still waits for a queue is counted as undelivered. */
     void finish() {
-        for (Source s : sources) {
-            s.giveUp();
+        try {
+            for (Source s : sources) {
+                s.giveUp();
+            }
+            sources.clear();
+        } finally {
+            wakeSinks();
         }
-        sources.clear();
     }
 
     private void tickAll(long now) {
-        for (Source s : sources) {
-            s.tick(now);
-            if (s.bigPipe && now - s.lastRead() > BIG_PIPE_QUIET && !s.ended && Fds.setPipeSize(s.fd, PIPE_BYTES) > 0) {
-                s.bigPipe = false;
-                bigPipes--;
+        try {
+            for (Source s : sources) {
+                s.tick(now);
+                if (s.bigPipe && now - s.lastRead() > BIG_PIPE_QUIET && !s.ended && Fds.setPipeSize(s.fd, PIPE_BYTES) > 0) {
+                    s.bigPipe = false;
+                    bigPipes--;
+                }
             }
+            sources.removeIf(Source::done);
+            historyBehind = history != null && !history.catchUp();
+            for (SinkWorker sink : sinks) {
+                sink.drops.reportIfDue(now);
+            }
+        } finally {
+            wakeSinks();
         }
-        sources.removeIf(Source::done);
-        historyBehind = history != null && !history.catchUp();
+    }
+
+    /** Wakes each sink that got batches since the last time: once per round (see {@link SinkWorker#offer}). */
+    private void wakeSinks() {
         for (SinkWorker sink : sinks) {
-            sink.drops.reportIfDue(now);
+            sink.wake();
         }
     }
 

@@ -65,6 +65,8 @@ final class SinkWorker {
     private boolean started;
     /** The pump found the queue full: wake it when there is room. */
     private boolean pumpWaiting;
+    /** Batches were queued since the pump's last {@link #wake}; the pump's own. */
+    private boolean queuedSinceWake;
     private volatile boolean backingOff;
     /** System.nanoTime() when the current call began (never 0); 0: no call. */
     private volatile long callStart;
@@ -101,7 +103,9 @@ final class SinkWorker {
 
     /**
      * Queues a batch if it fits: the queue takes any batch while empty, else up to its bound.
-     * Pump thread.
+     * The thread is not woken for it yet: the pump calls {@link #wake} once per round, after
+     * all of the round's batches (a read of a busy pipe makes ten), so that a sink that keeps
+     * up is woken once per read, not once per batch. Pump thread.
      *
      * @return false when full: the worker wakes the pump once it has room
      */
@@ -115,8 +119,22 @@ final class SinkWorker {
             queue.add(b);
             heldBytes += b.length();
             heldLines += b.size();
-            changed.signal();
+            queuedSinceWake = true;
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the thread for what {@link #offer} queued since the last call, if anything. Pump thread, once per round. */
+    void wake() {
+        if (!queuedSinceWake) {
+            return;
+        }
+        queuedSinceWake = false;
+        lock.lock();
+        try {
+            changed.signalAll(); // all: a thread in awaitDone must not take the sink's wake-up
         } finally {
             lock.unlock();
         }

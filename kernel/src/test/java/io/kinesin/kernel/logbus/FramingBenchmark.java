@@ -129,6 +129,7 @@ public class FramingBenchmark {
         long now = ++clock;
         routed.feed(stream, next(), 65536, now, now);
         routed.tick(now);
+        worker.wake(); // as the pump does at the end of its round
     }
 
     @Benchmark
