@@ -40,6 +40,12 @@ module KinesinPreload
   # would break Ruby's signal handling.
   RUBY_OWN = (fds - [0, 1, 2, 3]).to_h { |fd| [fd, kind(fd)] }.freeze
   BASE_ENV = ENV.to_h.freeze
+  # Signals ignored when the preloader started, before the app: a fresh ruby keeps those
+  # ignored, and so does a worker (the app's own traps go back to Ruby's defaults).
+  IGNORED_AT_START = begin
+    mask = File.foreach("/proc/self/status").find { |l| l.start_with?("SigIgn:") }.split[1].to_i(16)
+    Signal.list.select { |_, number| number.positive? && mask[number - 1] == 1 }.keys.freeze
+  end
 
   def self.main
     link = Socket.for_fd(3)
@@ -150,7 +156,7 @@ module KinesinPreload
     Signal.list.each_key do |name|
       next if UNTRAPPABLE.include?(name)
       begin
-        trap(name, "DEFAULT")
+        trap(name, IGNORED_AT_START.include?(name) ? "IGNORE" : "DEFAULT")
       rescue ArgumentError
         next
       end

@@ -54,8 +54,12 @@ class PreloaderProgramTest {
         JsonNode me = driver.send(Map.of("op", "me"));
         long driverPid = me.get("pid").asLong();
         // the JVM's ProcessBuilder hands its children glibc's signals 32 and 33 ignored, which no
-        // Ruby can change; the kernel's spawn does not. The app's ignored HUP must not be inherited.
+        // Ruby can change; the kernel's spawn does not. The driver starts the preloader with
+        // WINCH ignored too: workers keep what was ignored at the start, as an exec'd ruby would.
+        // The app's ignored HUP must not be inherited.
         String ignoredAtStart = me.get("sigign").asText();
+        assertThat(Long.parseUnsignedLong(ignoredAtStart, 16) & (1L << (28 - 1))).as("SIGWINCH, which the driver left ignored")
+                .isNotZero();
         assertThat(driver.send(Map.of("op", "ps", "pid", started.get("pid").asLong())).get("cmdline").asText())
                 .isEqualTo("kinesin-preload: web");
 

@@ -14,6 +14,8 @@ prctl = Fiddle::Function.new(Fiddle.dlopen(nil)["prctl"], [Fiddle::TYPE_INT, Fid
                                                            Fiddle::TYPE_LONG, Fiddle::TYPE_LONG], Fiddle::TYPE_INT)
 raise "prctl(PR_SET_CHILD_SUBREAPER) failed" unless prctl.call(36, 1, 0, 0, 0).zero?
 $stdout.sync = true
+# the preloader starts with WINCH ignored, as a parent may leave a signal ignored (nohup: HUP)
+trap("WINCH", "IGNORE")
 
 link = nil
 preloader = nil
