@@ -7,8 +7,8 @@ import java.util.ArrayDeque;
  * ({@link Batch#release}): a burst of output then reuses a few warm arrays instead of filling
  * the heap with new ones for the collector. Arrays come in sizes of powers of two up to 64 Ki
  * elements, then in steps of 64 Ki up to 1 Mi (so that a batch of a little more than 256 KiB
- * does not hold 512 KiB); each size keeps at most {@link #KEEP_BYTES} for later, the rest is
- * left to the collector. Any thread.
+ * does not hold 512 KiB); each size keeps at most so many bytes for later (see {@link #keepFor}),
+ * the rest is left to the collector. Any thread.
  */
 final class Buffers {
 
@@ -18,20 +18,45 @@ final class Buffers {
     private static final int MAX = 1 << 20;
     /** Classes: 0..16 powers of two (16 is 64 Ki), then 17..31 for 2..16 steps of 64 Ki. */
     private static final int CLASSES = STEP_SHIFT + MAX / STEP;
-    private static final long KEEP_BYTES = 8 << 20;
+    /** The least a size keeps, whatever the queues. */
+    static final long DEFAULT_KEEP_BYTES = 8 << 20;
 
-    private final Kind<byte[]> bytes = new Kind<>(1);
-    private final Kind<int[]> ints = new Kind<>(4);
-    private final Kind<long[]> longs = new Kind<>(8);
+    private final Kind<byte[]> bytes;
+    private final Kind<int[]> ints;
+    private final Kind<long[]> longs;
+
+    Buffers() {
+        this(DEFAULT_KEEP_BYTES);
+    }
+
+    /** @param keepBytes what each size keeps at most */
+    Buffers(long keepBytes) {
+        bytes = new Kind<>(1, keepBytes);
+        ints = new Kind<>(4, keepBytes);
+        longs = new Kind<>(8, keepBytes);
+    }
+
+    /**
+     * What a bus whose fullest queue holds {@code queueBytes} keeps of each size: every array a
+     * burst into that queue can hold at once (the queue's batches, each in an array of up to
+     * twice its bytes, and a read's worth more waiting in the pump), so that the next burst
+     * makes no new array. Those arrays were in the heap at the burst's peak anyway; dropped, the
+     * next burst would make (and the JVM zero) new ones in fresh memory.
+     */
+    static long keepFor(long queueBytes) {
+        return Math.max(DEFAULT_KEEP_BYTES, 2 * (queueBytes + Pump.READ_BYTES));
+    }
 
     /** Free arrays of one element type, by size (1 << shift elements). */
     private static final class Kind<A> {
         private final int elementBytes;
+        private final long keepBytes;
         @SuppressWarnings("unchecked")
         private final ArrayDeque<A>[] free = new ArrayDeque[CLASSES + 1];
 
-        Kind(int elementBytes) {
+        Kind(int elementBytes, long keepBytes) {
             this.elementBytes = elementBytes;
+            this.keepBytes = keepBytes;
             for (int c = MIN_SHIFT; c <= CLASSES; c++) {
                 free[c] = new ArrayDeque<>();
             }
@@ -51,7 +76,7 @@ final class Buffers {
             }
             ArrayDeque<A> f = free[c];
             synchronized (f) {
-                if ((long) (f.size() + 1) * length * elementBytes <= KEEP_BYTES) {
+                if ((long) (f.size() + 1) * length * elementBytes <= keepBytes) {
                     f.push(array);
                 }
             }

@@ -33,7 +33,7 @@ public final class LogBus implements AutoCloseable {
     private final Log log;
     private final BusSettings settings;
     private final LogCounters counters = new LogCounters();
-    private final Buffers buffers = new Buffers();
+    private final Buffers buffers;
     private final Map<String, SinkWorker> sinks = new LinkedHashMap<>();
     /** Where every stream's batches also go, for {@code kinesin logs}; null: nowhere. */
     private final History history;
@@ -82,6 +82,7 @@ public final class LogBus implements AutoCloseable {
         this.beforeDeliveries = beforeDeliveries;
         sinks.forEach((name, sink) -> this.sinks.put(name, new SinkWorker(name, sink, settings.queueBytes(name),
                 settings.callDeadline(), log, counters, this::wakePump)));
+        this.buffers = new Buffers(Buffers.keepFor(this.sinks.keySet().stream().mapToLong(settings::queueBytes).max().orElse(0)));
         this.history = history;
     }
 
