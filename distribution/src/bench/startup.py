@@ -3,8 +3,9 @@
 
     startup.py [--runs N] JDK_HOME TREE[=LABEL]...
 
-For each install tree: `kinesin -- /bin/true` and `kinesin run` of one /bin/true service
-(log level warn). Every round runs every command once, in a shuffled order, so a load that
+For each install tree: `kinesin -- /bin/true`, `kinesin run` of one /bin/true service
+(log level warn), and the same with its stdout to a `file` sink (a plugin kind: pf4j starts
+and loads the file-sink plugin). Every round runs every command once, in a shuffled order, so a load that
 changes during the run (the machine is shared) hits all of them alike. Prints the median and
 the 10th percentile in ms, each command's median as a multiple of the hello world's, and the
 load average before and after. Also the CPU time (user + sys) of each command with its
@@ -27,6 +28,11 @@ def main():
         one = os.path.join(work, "one.yaml")
         with open(one, "w") as f:
             f.write("kinesin: { log: { level: warn } }\nservices:\n  one: { command: [/bin/true] }\n")
+        sink = os.path.join(work, "file-sink.yaml")
+        with open(sink, "w") as f:
+            f.write("kinesin: { log: { level: warn } }\n"
+                    "services:\n  one: { command: [/bin/true], stdout: { sinks: [out] } }\n"
+                    f"sinks:\n  out: {{ type: file, path: {os.path.join(work, 'out.log')} }}\n")
         cmds = [("hello world (JDK 25)", [os.path.join(a.jdk, "bin/java"), "-cp", work, "Hello"]),
                 ("tini -- /bin/true", [shutil.which("tini"), "-s", "--", "/bin/true"])]
         for t in a.trees:
@@ -35,6 +41,7 @@ def main():
             k = os.path.join(path, "bin/kinesin")
             cmds.append((f"{label}: kinesin -- /bin/true", [k, "--", "/bin/true"]))
             cmds.append((f"{label}: kinesin run (1 service)", [k, "run", one]))
+            cmds.append((f"{label}: kinesin run (1 service, a file sink)", [k, "run", sink]))
         times = {name: [] for name, _ in cmds}
         cpu = {name: [] for name, _ in cmds}
         load0 = open("/proc/loadavg").read().split()[:3]
