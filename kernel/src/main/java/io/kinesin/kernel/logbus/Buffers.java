@@ -1,6 +1,7 @@
 package io.kinesin.kernel.logbus;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The arrays batches are made of, taken again once every sink is done with their batch
@@ -24,6 +25,8 @@ final class Buffers {
     private final Kind<byte[]> bytes;
     private final Kind<int[]> ints;
     private final Kind<long[]> longs;
+    /** Byte arrays made because the pool had none of the size, by size. */
+    private final AtomicLongArray madeBytes = new AtomicLongArray(CLASSES + 1);
 
     Buffers() {
         this(DEFAULT_KEEP_BYTES);
@@ -59,6 +62,13 @@ final class Buffers {
             this.keepBytes = keepBytes;
             for (int c = MIN_SHIFT; c <= CLASSES; c++) {
                 free[c] = new ArrayDeque<>();
+            }
+        }
+
+        int count(int sizeClass) {
+            ArrayDeque<A> f = free[sizeClass];
+            synchronized (f) {
+                return f.size();
             }
         }
 
@@ -102,7 +112,21 @@ final class Buffers {
             return new byte[n];
         }
         byte[] a = bytes.take(c);
-        return a != null ? a : new byte[size(c)];
+        if (a != null) {
+            return a;
+        }
+        madeBytes.incrementAndGet(c);
+        return new byte[size(c)];
+    }
+
+    /** How many byte arrays of the size that holds {@code n} bytes it has made (the pool had none). */
+    long made(int n) {
+        return madeBytes.get(sizeClass(n));
+    }
+
+    /** How many byte arrays of the size that holds {@code n} bytes the pool keeps now. */
+    int kept(int n) {
+        return bytes.count(sizeClass(n));
     }
 
     int[] ints(int n) {

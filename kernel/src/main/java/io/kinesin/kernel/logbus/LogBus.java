@@ -82,13 +82,19 @@ public final class LogBus implements AutoCloseable {
         this.beforeDeliveries = beforeDeliveries;
         sinks.forEach((name, sink) -> this.sinks.put(name, new SinkWorker(name, sink, settings.queueBytes(name),
                 settings.callDeadline(), log, counters, this::wakePump)));
-        this.buffers = new Buffers(Buffers.keepFor(this.sinks.keySet().stream().mapToLong(settings::queueBytes).max().orElse(0)));
+        long fullestQueue = this.sinks.keySet().stream().mapToLong(settings::queueBytes).max().orElse(0);
+        this.buffers = new Buffers(Buffers.keepFor(fullestQueue));
         this.history = history;
     }
 
     static long wallNanos() {
         Instant t = Instant.now();
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    /** The arrays its batches are made of: for tests. */
+    Buffers buffers() {
+        return buffers;
     }
 
     /** What the bus has counted: lines, bytes, drops, sink errors. */
